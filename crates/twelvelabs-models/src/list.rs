@@ -1,0 +1,108 @@
+//! The list envelope of `GET /tasks` and the sort parameters.
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
+
+use crate::lenient::Fields;
+use crate::Task;
+
+/// One page of `GET /tasks`: `{"data": [...], "page_info": {...}}`.
+///
+/// `data` missing or `null` reads as an empty page; `page_info` is required.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct TaskPage {
+    /// The tasks of this page.
+    pub data: Vec<Task>,
+    /// Where this page sits in the result set.
+    pub page_info: PageInfo,
+}
+
+impl TaskPage {
+    /// Whether the server reports pages after this one (see
+    /// [`PageInfo::has_next_page`]). An empty page never has a next page.
+    pub fn has_next_page(&self) -> bool {
+        !self.data.is_empty() && self.page_info.has_next_page()
+    }
+}
+
+impl<'de> Deserialize<'de> for TaskPage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut f = Fields::new(deserializer)?;
+        Ok(Self {
+            data: f.list("data")?,
+            page_info: f.required("page_info")?,
+        })
+    }
+}
+
+/// `page_info` of a list response. All four numbers are required; integral
+/// floats (`2.0`) are accepted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PageInfo {
+    /// The page size the server applied.
+    pub limit_per_page: u32,
+    /// The page returned (1-based; echoes the requested page).
+    pub page: u32,
+    /// The number of pages.
+    pub total_page: u32,
+    /// The number of matching items.
+    pub total_results: u64,
+    /// Every other key, unchanged.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl PageInfo {
+    /// `page < total_page`: the end is reached when the page retrieved equals
+    /// the total number of pages (the documented rule).
+    pub fn has_next_page(&self) -> bool {
+        self.page < self.total_page
+    }
+}
+
+impl<'de> Deserialize<'de> for PageInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut f = Fields::new(deserializer)?;
+        Ok(Self {
+            limit_per_page: f.required_uint("limit_per_page")?,
+            page: f.required_uint("page")?,
+            total_page: f.required_uint("total_page")?,
+            total_results: f.required_uint("total_results")?,
+            extra: f.finish(),
+        })
+    }
+}
+
+string_enum! {
+    /// The `sort_by` list parameter. The server default is `created_at`.
+    pub enum SortBy expecting "a sort_by string" {
+        /// `created_at`
+        CreatedAt = "created_at",
+        /// `updated_at`
+        UpdatedAt = "updated_at",
+    }
+}
+
+impl Default for SortBy {
+    /// The server default, `created_at`.
+    fn default() -> Self {
+        SortBy::CreatedAt
+    }
+}
+
+string_enum! {
+    /// The `sort_option` list parameter. The server default is `desc`.
+    pub enum SortOption expecting "a sort_option string" {
+        /// `asc`: oldest first.
+        Asc = "asc",
+        /// `desc`: newest first.
+        Desc = "desc",
+    }
+}
+
+impl Default for SortOption {
+    /// The server default, `desc`.
+    fn default() -> Self {
+        SortOption::Desc
+    }
+}
