@@ -1,0 +1,491 @@
+//! The executor: turns an [`ApiRequest`] into attempts on a transport, with the
+//! base URL, auth, options, timeouts, retries, size cap and error mapping.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{ACCEPT, USER_AGENT};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+use url::Url;
+
+use crate::body::Body;
+use crate::clock::Clock;
+use crate::config::{ApiVersion, ClientConfig, RequestOptions};
+use crate::error::{excerpt, ApiError, Error, RateLimit};
+use crate::retry::{is_retryable, Outcome, RetryPolicy};
+use crate::transport::{
+    CollectError, HttpRequest, HttpTransport, TransportError, TransportErrorKind,
+};
+
+/// Characters escaped in a path segment: everything that could end the segment or
+/// the path (`/`, `?`, `#`), `%` itself, and what is not allowed raw in a URL.
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// A call to the API, before the base URL, auth and options are applied.
+#[derive(Debug, Clone)]
+pub struct ApiRequest {
+    method: Method,
+    segments: Vec<String>,
+    query: Vec<(String, String)>,
+    body: Body,
+    idempotent: bool,
+}
+
+impl ApiRequest {
+    /// A request with this method and path segments (below the version prefix), each
+    /// percent-encoded on its own so that no value can change the path.
+    pub fn new<I, S>(method: Method, segments: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let idempotent = matches!(
+            method,
+            Method::GET | Method::HEAD | Method::DELETE | Method::PUT | Method::OPTIONS
+        );
+        ApiRequest {
+            method,
+            segments: segments.into_iter().map(Into::into).collect(),
+            query: Vec::new(),
+            body: Body::Empty,
+            idempotent,
+        }
+    }
+
+    /// A GET.
+    pub fn get<I: IntoIterator<Item = S>, S: Into<String>>(segments: I) -> Self {
+        Self::new(Method::GET, segments)
+    }
+
+    /// A DELETE.
+    pub fn delete<I: IntoIterator<Item = S>, S: Into<String>>(segments: I) -> Self {
+        Self::new(Method::DELETE, segments)
+    }
+
+    /// A POST with a body.
+    pub fn post<I: IntoIterator<Item = S>, S: Into<String>>(segments: I, body: Body) -> Self {
+        Self::new(Method::POST, segments).body(body)
+    }
+
+    /// Adds a query parameter (repeat the name for a list).
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sets the body.
+    pub fn body(mut self, body: Body) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Overrides whether the call may be repeated without effect (GET and DELETE are,
+    /// POST is not).
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = idempotent;
+        self
+    }
+
+    /// The method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The query parameters.
+    pub fn query_pairs(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    /// The body.
+    pub fn body_ref(&self) -> &Body {
+        &self.body
+    }
+}
+
+/// A successful response, body read.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Bytes,
+    /// The rate-limit headers.
+    pub rate_limit: RateLimit,
+}
+
+impl Response {
+    /// Decodes the body as JSON; failures name the JSON path and keep a body excerpt.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        decode_json(self.status, &self.body)
+    }
+}
+
+/// Decodes a JSON body with the path of any failure.
+pub fn decode_json<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, Error> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        // An empty 200/204 is `()` (or `None`) for callers that expect nothing.
+        if let Ok(value) = serde_json::from_slice::<T>(b"null") {
+            return Ok(value);
+        }
+        return Err(Error::Decode {
+            status,
+            path: ".".into(),
+            body_excerpt: String::new(),
+            source: "the body is empty where JSON was expected".into(),
+        });
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        Error::Decode {
+            status,
+            path,
+            body_excerpt: excerpt(body),
+            source: Box::new(e.into_inner()),
+        }
+    })
+}
+
+/// Sends [`ApiRequest`]s: cheap to clone, shareable across tasks.
+#[derive(Clone)]
+pub struct Executor {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    transport: Arc<dyn HttpTransport>,
+    config: ClientConfig,
+}
+
+impl fmt::Debug for Executor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Executor")
+            .field("config", &self.inner.config)
+            .field("transport", &self.inner.transport)
+            .finish()
+    }
+}
+
+enum AttemptError {
+    Transport(TransportError),
+    TooLarge(StatusCode),
+}
+
+impl Executor {
+    /// An executor over a transport.
+    pub fn new(transport: Arc<dyn HttpTransport>, config: ClientConfig) -> Self {
+        Executor {
+            inner: Arc::new(Inner { transport, config }),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.config
+    }
+
+    /// The API version.
+    pub fn api_version(&self) -> ApiVersion {
+        self.inner.config.api_version
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.inner.config.clock
+    }
+
+    /// The transport.
+    pub fn transport(&self) -> &Arc<dyn HttpTransport> {
+        &self.inner.transport
+    }
+
+    /// A copy of this executor, sharing the transport (and its connection pool),
+    /// with another configuration.
+    pub fn with_config(&self, config: ClientConfig) -> Self {
+        Executor {
+            inner: Arc::new(Inner {
+                transport: Arc::clone(&self.inner.transport),
+                config,
+            }),
+        }
+    }
+
+    /// The URL of a request: base, version, encoded segments, then the query.
+    pub fn url_for(&self, segments: &[String], query: &[(String, String)]) -> Result<Url, Error> {
+        let config = &self.inner.config;
+        let mut path = config.base_url.as_str().trim_end_matches('/').to_owned();
+        path.push('/');
+        path.push_str(config.api_version.as_str());
+        for segment in segments {
+            if segment.is_empty() || segment == "." || segment == ".." {
+                return Err(Error::invalid_input(
+                    "id",
+                    format!("`{segment}` cannot be used as an id"),
+                ));
+            }
+            path.push('/');
+            path.extend(utf8_percent_encode(segment, SEGMENT));
+        }
+        let mut url = Url::parse(&path)
+            .map_err(|e| Error::Config(format!("cannot build a URL from the base URL: {e}")))?;
+        if !query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (k, v) in query {
+                pairs.append_pair(k, v);
+            }
+        }
+        Ok(url)
+    }
+
+    fn headers(&self, options: &RequestOptions) -> Result<HeaderMap, Error> {
+        let config = &self.inner.config;
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        let ua = HeaderValue::from_str(&config.user_agent)
+            .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
+        headers.insert(USER_AGENT, ua);
+        for (name, value) in &config.default_headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        for (name, value) in &options.headers {
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                Error::invalid_input("header", format!("`{name}` is not a valid header name"))
+            })?;
+            if name == "x-api-key" {
+                return Err(Error::invalid_input(
+                    "header",
+                    "x-api-key is set from the client's key and cannot be overridden per call",
+                ));
+            }
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                Error::invalid_input("header", format!("the value of `{name}` is not valid"))
+            })?;
+            headers.insert(name, value);
+        }
+        headers.insert("x-api-key", config.api_key.header_value());
+        Ok(headers)
+    }
+
+    /// Sends a request with retries and returns the successful response.
+    pub async fn send(
+        &self,
+        request: ApiRequest,
+        options: &RequestOptions,
+    ) -> Result<Response, Error> {
+        let config = &self.inner.config;
+        let mut query = request.query.clone();
+        query.extend(options.query.iter().cloned());
+        let url = self.url_for(&request.segments, &query)?;
+        let headers = self.headers(options)?;
+        let policy = options
+            .retry
+            .clone()
+            .unwrap_or_else(|| config.retry.clone());
+        let timeout = options.timeout.unwrap_or(if request.body.is_upload() {
+            config.upload_timeout
+        } else {
+            config.timeout
+        });
+        let limit = options
+            .max_response_bytes
+            .unwrap_or(config.max_response_bytes);
+        let span = tracing::debug_span!(
+            "twelvelabs.request",
+            method = %request.method,
+            path = %url.path(),
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        self.run(request, url, headers, policy, timeout, limit)
+            .instrument(span)
+            .await
+    }
+
+    async fn run(
+        &self,
+        request: ApiRequest,
+        url: Url,
+        headers: HeaderMap,
+        policy: RetryPolicy,
+        timeout: Duration,
+        limit: u64,
+    ) -> Result<Response, Error> {
+        let clock = &self.inner.config.clock;
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let http_request = HttpRequest {
+                method: request.method.clone(),
+                url: url.clone(),
+                headers: headers.clone(),
+                body: request.body.clone(),
+                timeout: Some(timeout),
+            };
+            let result = self.attempt(http_request, timeout, limit).await;
+            let span = tracing::Span::current();
+            span.record("attempts", attempt);
+            let can_retry_now = attempt < policy.max_attempts;
+            match result {
+                Ok((status, headers, body)) if status.is_success() => {
+                    span.record("status", status.as_u16());
+                    let rate_limit = RateLimit::from_headers(&headers);
+                    return Ok(Response {
+                        status,
+                        headers,
+                        body,
+                        rate_limit,
+                    });
+                }
+                Ok((status, headers, body)) => {
+                    span.record("status", status.as_u16());
+                    let error = ApiError::from_response(status, headers, body, clock.now_utc());
+                    let retryable =
+                        is_retryable(Outcome::Status(status), request.idempotent, &policy)
+                            && request.body.is_replayable();
+                    if retryable && can_retry_now {
+                        let wait = match error.retry_after {
+                            Some(wait) if wait > policy.max_retry_after => {
+                                tracing::debug!(
+                                    ?wait,
+                                    "server asks for a wait above the cap; not retrying"
+                                );
+                                return Err(Error::Api(Box::new(error)));
+                            }
+                            Some(wait) => wait,
+                            None => policy.backoff(attempt),
+                        };
+                        tracing::debug!(attempt, status = status.as_u16(), ?wait, "retrying");
+                        clock.sleep(wait).await;
+                        continue;
+                    }
+                    return Err(Error::Api(Box::new(error)));
+                }
+                Err(AttemptError::TooLarge(status)) => {
+                    return Err(Error::ResponseTooLarge { status, limit });
+                }
+                Err(AttemptError::Transport(error)) => {
+                    let kind = error.kind();
+                    let replay_ok = request.body.is_replayable()
+                        || (kind == TransportErrorKind::Connect && !request.body.is_consumed());
+                    let retryable =
+                        is_retryable(Outcome::Transport(kind), request.idempotent, &policy)
+                            && replay_ok
+                            && body_source_error(&error).is_none();
+                    if retryable && can_retry_now {
+                        let wait = policy.backoff(attempt);
+                        tracing::debug!(attempt, ?kind, ?wait, "retrying after a transport error");
+                        clock.sleep(wait).await;
+                        continue;
+                    }
+                    return Err(map_transport_error(error, request.idempotent, timeout));
+                }
+            }
+        }
+    }
+
+    async fn attempt(
+        &self,
+        request: HttpRequest,
+        timeout: Duration,
+        limit: u64,
+    ) -> Result<(StatusCode, HeaderMap, Bytes), AttemptError> {
+        let exchange = async {
+            let response = self
+                .inner
+                .transport
+                .send(request)
+                .await
+                .map_err(AttemptError::Transport)?;
+            let status = response.status;
+            let body = response.body.collect(limit).await.map_err(|e| match e {
+                CollectError::TooLarge => AttemptError::TooLarge(status),
+                CollectError::Transport(t) => AttemptError::Transport(t),
+            })?;
+            Ok((status, response.headers, body))
+        };
+        // The transport should enforce the timeout itself; this bounds custom ones.
+        match tokio::time::timeout(timeout, exchange).await {
+            Ok(result) => result,
+            Err(_) => Err(AttemptError::Transport(TransportError::new(
+                TransportErrorKind::Timeout,
+                format!("no complete response within {timeout:?}"),
+            ))),
+        }
+    }
+
+    /// Sends a request and decodes the JSON response.
+    pub async fn send_json<T: DeserializeOwned>(
+        &self,
+        request: ApiRequest,
+        options: &RequestOptions,
+    ) -> Result<T, Error> {
+        self.send(request, options).await?.json()
+    }
+}
+
+/// The I/O error of the request body's own source (a file that shrank or vanished),
+/// if that is what failed. Network I/O errors in the chain (connection refused or
+/// reset) do not count: those are connection errors, retried by the usual rules.
+fn body_source_error(error: &TransportError) -> Option<&std::io::Error> {
+    fn find<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a std::io::Error> {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            if crate::body::is_source_error(io) {
+                return Some(io);
+            }
+            // `io::Error::source` skips the error it wraps: look inside it too.
+            if let Some(found) = io.get_ref().and_then(|inner| find(inner)) {
+                return Some(found);
+            }
+        }
+        e.source().and_then(find)
+    }
+    std::error::Error::source(error).and_then(find)
+}
+
+fn map_transport_error(error: TransportError, idempotent: bool, timeout: Duration) -> Error {
+    if let Some(io) = body_source_error(&error) {
+        // The local source failed (a file shrank or vanished): the request was cut
+        // short, so the server rejected an incomplete body.
+        return Error::Io {
+            path: None,
+            source: std::io::Error::new(io.kind(), io.to_string()),
+        };
+    }
+    match error.kind() {
+        TransportErrorKind::Timeout => Error::Timeout {
+            timeout,
+            outcome_unknown: !idempotent,
+        },
+        TransportErrorKind::Connect => Error::Connection {
+            outcome_unknown: false,
+            source: error,
+        },
+        _ => Error::Connection {
+            outcome_unknown: !idempotent,
+            source: error,
+        },
+    }
+}
