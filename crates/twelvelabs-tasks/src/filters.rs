@@ -1,0 +1,378 @@
+//! List filters: values and typed date ranges, rendered the way the API reads them
+//! (`created_at=...`, `created_at[gte]=...`, repeated `status=...`).
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use twelvelabs_models::{SortBy, SortOption, TaskStatus};
+use twelvelabs_transport::{ApiVersion, Error};
+
+/// One end of a date filter.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DateValue {
+    /// An instant.
+    At(DateTime<Utc>),
+    /// A whole UTC day (`2024-05-17`).
+    Day(NaiveDate),
+}
+
+impl DateValue {
+    fn render(&self) -> String {
+        match self {
+            DateValue::At(t) => t.to_rfc3339_opts(SecondsFormat::Millis, true),
+            DateValue::Day(d) => d.format("%Y-%m-%d").to_string(),
+        }
+    }
+
+    fn start(&self) -> DateTime<Utc> {
+        match self {
+            DateValue::At(t) => *t,
+            DateValue::Day(d) => d.and_hms_opt(0, 0, 0).expect("midnight").and_utc(),
+        }
+    }
+
+    /// Parses an RFC 3339 timestamp or a `YYYY-MM-DD` date.
+    pub fn parse(s: &str) -> Result<Self, Error> {
+        let s = s.trim();
+        if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+            return Ok(DateValue::At(t.with_timezone(&Utc)));
+        }
+        if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            return Ok(DateValue::Day(d));
+        }
+        Err(Error::invalid_input(
+            "date",
+            format!("`{s}` is neither an RFC 3339 timestamp nor a YYYY-MM-DD date"),
+        ))
+    }
+}
+
+impl From<DateTime<Utc>> for DateValue {
+    fn from(t: DateTime<Utc>) -> Self {
+        DateValue::At(t)
+    }
+}
+
+impl From<NaiveDate> for DateValue {
+    fn from(d: NaiveDate) -> Self {
+        DateValue::Day(d)
+    }
+}
+
+/// A filter on `created_at`, `updated_at` or `estimated_time`: one value, or an
+/// inclusive range (`[gte]`, `[lte]`).
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use twelvelabs_tasks::DateFilter;
+///
+/// let january = DateFilter::between(
+///     Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap(),
+///     Utc.with_ymd_and_hms(2024, 2, 1, 0, 0, 0).unwrap(),
+/// );
+/// let since = DateFilter::since(Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap());
+/// let exact = DateFilter::parse("2024-09-17T07:53:46.365Z").unwrap();
+/// # let _ = (january, since, exact);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateFilter {
+    /// `field=value` (a date alone matches the whole UTC day).
+    On(DateValue),
+    /// `field[gte]=from&field[lte]=to`; either end may be open.
+    Range {
+        /// Inclusive lower bound.
+        gte: Option<DateValue>,
+        /// Inclusive upper bound.
+        lte: Option<DateValue>,
+    },
+}
+
+impl DateFilter {
+    /// Exactly this value.
+    pub fn on(value: impl Into<DateValue>) -> Self {
+        DateFilter::On(value.into())
+    }
+
+    /// From `from` to `to`, both inclusive.
+    pub fn between(from: impl Into<DateValue>, to: impl Into<DateValue>) -> Self {
+        DateFilter::Range {
+            gte: Some(from.into()),
+            lte: Some(to.into()),
+        }
+    }
+
+    /// At or after `from`.
+    pub fn since(from: impl Into<DateValue>) -> Self {
+        DateFilter::Range {
+            gte: Some(from.into()),
+            lte: None,
+        }
+    }
+
+    /// At or before `to`.
+    pub fn until(to: impl Into<DateValue>) -> Self {
+        DateFilter::Range {
+            gte: None,
+            lte: Some(to.into()),
+        }
+    }
+
+    /// Parses the seed's string form: one RFC 3339 timestamp or date.
+    pub fn parse(value: &str) -> Result<Self, Error> {
+        DateValue::parse(value).map(DateFilter::On)
+    }
+
+    pub(crate) fn check(&self, field: &str) -> Result<(), Error> {
+        match self {
+            DateFilter::Range {
+                gte: Some(a),
+                lte: Some(b),
+            } if a.start() > b.start() => Err(Error::invalid_input(
+                field,
+                format!(
+                    "the range is inverted: {} is after {}",
+                    a.render(),
+                    b.render()
+                ),
+            )),
+            DateFilter::Range {
+                gte: None,
+                lte: None,
+            } => Err(Error::invalid_input(
+                field,
+                "a range needs at least one end",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn push(&self, field: &str, query: &mut Vec<(String, String)>) {
+        match self {
+            DateFilter::On(v) => query.push((field.to_owned(), v.render())),
+            DateFilter::Range { gte, lte } => {
+                if let Some(v) = gte {
+                    query.push((format!("{field}[gte]"), v.render()));
+                }
+                if let Some(v) = lte {
+                    query.push((format!("{field}[lte]"), v.render()));
+                }
+            }
+        }
+    }
+}
+
+impl From<DateTime<Utc>> for DateFilter {
+    fn from(t: DateTime<Utc>) -> Self {
+        DateFilter::on(t)
+    }
+}
+
+impl From<NaiveDate> for DateFilter {
+    fn from(d: NaiveDate) -> Self {
+        DateFilter::on(d)
+    }
+}
+
+/// The filters, sort and page of `GET /tasks`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TaskFilters {
+    /// `_id` (v1.2 only).
+    pub id: Option<String>,
+    /// `index_id`.
+    pub index_id: Option<String>,
+    /// `filename`.
+    pub filename: Option<String>,
+    /// `duration` in seconds.
+    pub duration: Option<f64>,
+    /// `width`.
+    pub width: Option<u32>,
+    /// `height`.
+    pub height: Option<u32>,
+    /// `created_at`.
+    pub created_at: Option<DateFilter>,
+    /// `updated_at`.
+    pub updated_at: Option<DateFilter>,
+    /// `estimated_time` (v1.2 only).
+    pub estimated_time: Option<DateFilter>,
+    /// `status`, repeated.
+    pub status: Vec<TaskStatus>,
+    /// `page`, from 1.
+    pub page: Option<u32>,
+    /// `page_limit`, 1 to 50.
+    pub page_limit: Option<u32>,
+    /// `sort_by`.
+    pub sort_by: Option<SortBy>,
+    /// `sort_option`.
+    pub sort_option: Option<SortOption>,
+}
+
+/// The largest `page_limit` the API accepts.
+pub const MAX_PAGE_LIMIT: u32 = 50;
+
+impl TaskFilters {
+    /// Checks the filters and renders them as query pairs, plain keys first, then
+    /// ranges (the order the Python SDK sends).
+    pub fn to_query(&self, version: ApiVersion) -> Result<Vec<(String, String)>, Error> {
+        if version == ApiVersion::V1_3 {
+            if self.id.is_some() {
+                return Err(Error::invalid_input(
+                    "id",
+                    "the `_id` filter is v1.2 only; v1.3 does not accept it",
+                ));
+            }
+            if self.estimated_time.is_some() {
+                return Err(Error::invalid_input(
+                    "estimated_time",
+                    "the `estimated_time` filter is v1.2 only; v1.3 does not accept it",
+                ));
+            }
+        }
+        if let Some(p) = self.page {
+            if p == 0 {
+                return Err(Error::invalid_input("page", "pages are numbered from 1"));
+            }
+        }
+        if let Some(l) = self.page_limit {
+            if !(1..=MAX_PAGE_LIMIT).contains(&l) {
+                return Err(Error::invalid_input(
+                    "page_limit",
+                    format!("must be between 1 and {MAX_PAGE_LIMIT}, got {l}"),
+                ));
+            }
+        }
+        if let Some(d) = self.duration {
+            if !d.is_finite() || d < 0.0 {
+                return Err(Error::invalid_input(
+                    "duration",
+                    format!("must be a finite, non-negative number of seconds, got {d}"),
+                ));
+            }
+        }
+        for (field, value) in [
+            ("id", &self.id),
+            ("index_id", &self.index_id),
+            ("filename", &self.filename),
+        ] {
+            if let Some(v) = value {
+                if v.trim().is_empty() {
+                    return Err(Error::invalid_input(field, "must not be empty"));
+                }
+            }
+        }
+        let mut q: Vec<(String, String)> = Vec::new();
+        fn push(q: &mut Vec<(String, String)>, k: &str, v: Option<String>) {
+            if let Some(v) = v {
+                q.push((k.to_owned(), v));
+            }
+        }
+        push(&mut q, "_id", self.id.clone());
+        push(&mut q, "index_id", self.index_id.clone());
+        push(&mut q, "filename", self.filename.clone());
+        push(&mut q, "duration", self.duration.map(|d| d.to_string()));
+        push(&mut q, "width", self.width.map(|w| w.to_string()));
+        push(&mut q, "height", self.height.map(|h| h.to_string()));
+        for s in &self.status {
+            q.push(("status".to_owned(), s.as_str().to_owned()));
+        }
+        push(&mut q, "page", self.page.map(|p| p.to_string()));
+        push(&mut q, "page_limit", self.page_limit.map(|p| p.to_string()));
+        push(
+            &mut q,
+            "sort_by",
+            self.sort_by.as_ref().map(|s| s.as_str().to_owned()),
+        );
+        push(
+            &mut q,
+            "sort_option",
+            self.sort_option.as_ref().map(|s| s.as_str().to_owned()),
+        );
+        // Exact dates are plain keys; ranges come last, as the Python SDK sends them.
+        let dates = [
+            ("created_at", &self.created_at),
+            ("updated_at", &self.updated_at),
+            ("estimated_time", &self.estimated_time),
+        ];
+        for (field, filter) in dates {
+            if let Some(DateFilter::On(_)) = filter {
+                filter.as_ref().expect("matched").push(field, &mut q);
+            }
+        }
+        for (field, filter) in dates {
+            if let Some(f @ DateFilter::Range { .. }) = filter {
+                f.check(field)?;
+                f.push(field, &mut q);
+            }
+        }
+        Ok(q)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn renders_like_the_python_sdk() {
+        let f = TaskFilters {
+            id: Some("T1".into()),
+            index_id: Some("IDX".into()),
+            duration: Some(20.0),
+            updated_at: Some(DateFilter::parse("2024-03-01T00:00:00Z").unwrap()),
+            page: Some(2),
+            page_limit: Some(5),
+            sort_by: Some(SortBy::UpdatedAt),
+            sort_option: Some(SortOption::Asc),
+            created_at: Some(DateFilter::between(
+                Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap(),
+                Utc.with_ymd_and_hms(2024, 2, 1, 0, 0, 0).unwrap(),
+            )),
+            ..Default::default()
+        };
+        let q = f.to_query(ApiVersion::V1_2).unwrap();
+        let keys: Vec<&str> = q.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "_id",
+                "index_id",
+                "duration",
+                "page",
+                "page_limit",
+                "sort_by",
+                "sort_option",
+                "updated_at",
+                "created_at[gte]",
+                "created_at[lte]"
+            ]
+        );
+        assert_eq!(q[2].1, "20");
+        assert_eq!(q[8].1, "2024-01-01T00:00:00.000Z");
+        assert!(f.to_query(ApiVersion::V1_3).is_err());
+    }
+
+    #[test]
+    fn rejects_bad_values() {
+        let bad = |f: TaskFilters| f.to_query(ApiVersion::V1_2).unwrap_err();
+        for limit in [0, 51] {
+            let e = bad(TaskFilters {
+                page_limit: Some(limit),
+                ..Default::default()
+            });
+            assert!(matches!(e, Error::InvalidInput { ref field, .. } if field == "page_limit"));
+        }
+        let e = bad(TaskFilters {
+            created_at: Some(DateFilter::between(
+                Utc.with_ymd_and_hms(2024, 2, 1, 0, 0, 0).unwrap(),
+                Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap(),
+            )),
+            ..Default::default()
+        });
+        assert!(e.to_string().contains("inverted"));
+        assert!(DateFilter::parse("yesterday").is_err());
+        assert_eq!(
+            DateFilter::parse("2024-05-17").unwrap(),
+            DateFilter::On(DateValue::Day(
+                NaiveDate::from_ymd_opt(2024, 5, 17).unwrap()
+            ))
+        );
+    }
+}

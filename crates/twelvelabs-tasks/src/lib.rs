@@ -1,0 +1,215 @@
+//! The Twelve Labs **Task** resource: every method of the Python SDK's
+//! `client.task`, in Rust, for API v1.2 and v1.3.
+//!
+//! | Python SDK | Rust |
+//! |---|---|
+//! | `client.task.create(index_id, file=…)` | `tasks.create(index_id).file(path).send().await?` |
+//! | `task.wait_for_done(sleep_interval=5, callback=f)` | `task.wait_for_done().sleep_interval(d).callback(f).await?` |
+//! | `client.task.retrieve(id)` | `tasks.retrieve(id).await?` |
+//! | `client.task.list(…)` | `tasks.list().index_id(..).page_limit(5).send().await?` |
+//! | `client.task.list_pagination(…)`, `next(p)` | `tasks.list_pagination().send().await?`, `p.next_page().await?` |
+//! | `client.task.delete(id)` | `tasks.delete(id).await?` |
+//! | `client.task.transfer(file)` | `tasks.transfer(file).await?` (deprecated, v1.2) |
+//! | `client.task.transfers.import_videos(…)` | `tasks.transfers().import_videos(integration, index).send().await?` |
+//! | `…import_status(…)`, `…import_logs(…)` | `tasks.transfers().import_status(..).await?`, `.import_logs(..).await?` |
+//! | `**kwargs` | `.with_header(..)`, `.with_timeout(..)`, `.with_retry(..)` on every builder |
+//!
+//! Beyond the official SDKs: streams over pages ([`ListTasks::into_stream`]),
+//! typed date ranges ([`DateFilter`]), upload progress, bulk create with bounded
+//! concurrency ([`Tasks::create_bulk`]), waits that end ([`WaitForDone`]), and
+//! errors that keep the new task's id when a create's follow-up retrieve fails.
+//!
+//! Most users reach this crate through the `twelvelabs` facade
+//! (`client.task()`); it also works over any [`Executor`].
+
+mod bulk;
+mod create;
+mod filters;
+mod handle;
+mod list;
+mod options;
+mod pagination;
+mod source;
+mod transfers;
+mod wait;
+
+use twelvelabs_models::{IndexTaskStatus, Task};
+use twelvelabs_transport::{ApiRequest, ApiVersion, Error, Executor, RequestOptions};
+
+pub use bulk::{CreateBulk, DEFAULT_BULK_CONCURRENCY};
+pub use create::{CreateTask, VideoSource};
+pub use filters::{DateFilter, DateValue, TaskFilters, MAX_PAGE_LIMIT};
+pub use handle::TaskHandle;
+pub use list::{ListTaskPagination, ListTasks};
+pub use pagination::{TaskPageStream, TaskPager, TaskStream};
+pub use source::{content_type_for, Upload};
+pub use transfers::{
+    GetImportLogs, GetImportStatus, ImportVideos, Transfer, TransferFile, Transfers,
+};
+pub use twelvelabs_models::{SortBy, SortOption, TaskStatus};
+pub use wait::{
+    WaitForDone, DEFAULT_MAX_CONSECUTIVE_ERRORS, DEFAULT_SLEEP_INTERVAL, DEFAULT_WAIT_TIMEOUT,
+};
+
+use options::{check_id, impl_into_future, impl_request_options};
+
+/// The Task resource. Cheap to clone; every clone shares the client's connections.
+#[derive(Debug, Clone)]
+pub struct Tasks {
+    executor: Executor,
+}
+
+impl Tasks {
+    /// The resource over an executor.
+    pub fn new(executor: Executor) -> Self {
+        Tasks { executor }
+    }
+
+    /// The executor.
+    pub fn executor(&self) -> &Executor {
+        &self.executor
+    }
+
+    /// Creates a video indexing task (`POST /tasks`).
+    pub fn create(&self, index_id: impl AsRef<str>) -> CreateTask {
+        CreateTask::new(self.clone(), index_id.as_ref().to_owned())
+    }
+
+    /// Creates many tasks, a bounded number at a time.
+    pub fn create_bulk(&self, index_id: impl AsRef<str>) -> CreateBulk {
+        CreateBulk::new(self.clone(), index_id.as_ref().to_owned())
+    }
+
+    /// Retrieves a task (`GET /tasks/{id}`).
+    pub fn retrieve(&self, id: impl AsRef<str>) -> RetrieveTask {
+        RetrieveTask {
+            tasks: self.clone(),
+            id: id.as_ref().to_owned(),
+            options: RequestOptions::new(),
+        }
+    }
+
+    /// Lists one page of tasks (`GET /tasks`).
+    pub fn list(&self) -> ListTasks {
+        ListTasks::new(self.clone())
+    }
+
+    /// Lists tasks page by page.
+    pub fn list_pagination(&self) -> ListTaskPagination {
+        ListTaskPagination::new(self.clone())
+    }
+
+    /// Deletes a task (`DELETE /tasks/{id}`). Only `ready` and `failed` tasks can be
+    /// deleted, and for a `ready` task the video must be deleted first; otherwise the
+    /// server answers `task_cannot_be_deleted`.
+    pub fn delete(&self, id: impl AsRef<str>) -> DeleteTask {
+        DeleteTask {
+            tasks: self.clone(),
+            id: id.as_ref().to_owned(),
+            options: RequestOptions::new(),
+        }
+    }
+
+    /// Waits for a task, by id, to be `ready` or `failed`.
+    pub fn wait_for_done(&self, id: impl AsRef<str>) -> WaitForDone {
+        WaitForDone::new(self.clone(), id.as_ref().to_owned())
+    }
+
+    /// The import endpoints.
+    pub fn transfers(&self) -> Transfers {
+        Transfers::new(self.clone())
+    }
+
+    /// Makes a cloud-to-cloud transfer from a JSON list of objects (v1.2).
+    #[deprecated(note = "the API deprecates this endpoint: use `transfers().import_videos(..)`")]
+    pub fn transfer(&self, file: impl Into<TransferFile>) -> Transfer {
+        Transfer::new(self.clone(), file.into())
+    }
+
+    /// The task counts of an index (`GET /tasks/status`, v1.2, undocumented by the
+    /// API reference but served).
+    pub fn status(&self, index_id: impl AsRef<str>) -> IndexStatus {
+        IndexStatus {
+            tasks: self.clone(),
+            index_id: index_id.as_ref().to_owned(),
+            options: RequestOptions::new(),
+        }
+    }
+}
+
+/// Builder for [`Tasks::retrieve`]; `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until it is awaited"]
+pub struct RetrieveTask {
+    tasks: Tasks,
+    id: String,
+    options: RequestOptions,
+}
+
+impl_request_options!(RetrieveTask);
+impl_into_future!(RetrieveTask => Task);
+
+impl RetrieveTask {
+    /// Fetches the task.
+    pub async fn send(self) -> Result<Task, Error> {
+        check_id("id", &self.id)?;
+        self.tasks
+            .executor
+            .send_json(ApiRequest::get(["tasks", self.id.as_str()]), &self.options)
+            .await
+    }
+}
+
+/// Builder for [`Tasks::delete`]; `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until it is awaited"]
+pub struct DeleteTask {
+    tasks: Tasks,
+    id: String,
+    options: RequestOptions,
+}
+
+impl_request_options!(DeleteTask);
+impl_into_future!(DeleteTask => ());
+
+impl DeleteTask {
+    /// Deletes the task. An empty 200 or 204 is success.
+    pub async fn send(self) -> Result<(), Error> {
+        check_id("id", &self.id)?;
+        self.tasks
+            .executor
+            .send(
+                ApiRequest::delete(["tasks", self.id.as_str()]),
+                &self.options,
+            )
+            .await?;
+        Ok(())
+    }
+}
+
+/// Builder for [`Tasks::status`]; `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until it is awaited"]
+pub struct IndexStatus {
+    tasks: Tasks,
+    index_id: String,
+    options: RequestOptions,
+}
+
+impl_request_options!(IndexStatus);
+impl_into_future!(IndexStatus => IndexTaskStatus);
+
+impl IndexStatus {
+    /// Fetches the counts.
+    pub async fn send(self) -> Result<IndexTaskStatus, Error> {
+        check_id("index_id", &self.index_id)?;
+        if self.tasks.executor.api_version() != ApiVersion::V1_2 {
+            return Err(Error::invalid_input(
+                "status",
+                "GET /tasks/status exists in v1.2 only",
+            ));
+        }
+        let request = ApiRequest::get(["tasks", "status"]).query("index_id", self.index_id);
+        self.tasks.executor.send_json(request, &self.options).await
+    }
+}

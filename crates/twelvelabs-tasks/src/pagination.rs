@@ -1,0 +1,168 @@
+//! [`TaskPager`]: page after page, with the same filters and options, ending on the
+//! last page without one wasted request and never looping.
+
+use std::pin::Pin;
+
+use futures_core::Stream;
+use futures_util::{stream, TryStreamExt};
+use twelvelabs_models::{PageInfo, Task, TaskPage};
+use twelvelabs_transport::{Error, RequestOptions};
+
+use crate::filters::TaskFilters;
+use crate::list::fetch_page;
+use crate::Tasks;
+
+/// A stream of tasks across pages.
+pub type TaskStream = Pin<Box<dyn Stream<Item = Result<Task, Error>> + Send + 'static>>;
+/// A stream of pages.
+pub type TaskPageStream = Pin<Box<dyn Stream<Item = Result<TaskPage, Error>> + Send + 'static>>;
+
+/// The pages of a task listing: `data` and `page_info` hold the current page;
+/// [`next_page`](TaskPager::next_page) fetches the next one until there is none
+/// (the Python SDK's `next()` / `StopIteration`).
+///
+/// ```no_run
+/// # async fn demo(client: twelvelabs_tasks::Tasks) -> Result<(), twelvelabs_transport::Error> {
+/// let mut pager = client.list_pagination().page_limit(50).send().await?;
+/// for task in &pager.data {
+///     println!("{}", task.id);
+/// }
+/// while let Some(page) = pager.next_page().await? {
+///     for task in page {
+///         println!("{}", task.id);
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct TaskPager {
+    /// The tasks of the current page.
+    pub data: Vec<Task>,
+    /// The current page's `page_info` (default before the first fetch).
+    pub page_info: PageInfo,
+    tasks: Tasks,
+    filters: TaskFilters,
+    options: RequestOptions,
+    state: State,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Nothing fetched yet.
+    Unstarted,
+    /// A page was fetched; there may be more.
+    Open,
+    /// The last page was seen.
+    Done,
+}
+
+impl TaskPager {
+    pub(crate) fn unstarted(tasks: Tasks, filters: TaskFilters, options: RequestOptions) -> Self {
+        TaskPager {
+            data: Vec::new(),
+            page_info: PageInfo::default(),
+            tasks,
+            filters,
+            options,
+            state: State::Unstarted,
+        }
+    }
+
+    pub(crate) async fn first(
+        tasks: Tasks,
+        filters: TaskFilters,
+        options: RequestOptions,
+    ) -> Result<Self, Error> {
+        let mut pager = Self::unstarted(tasks, filters, options);
+        pager.fetch_next().await?;
+        Ok(pager)
+    }
+
+    /// Whether another page may follow the current one.
+    pub fn has_next_page(&self) -> bool {
+        self.state != State::Done
+    }
+
+    /// Fetches the next page and returns its tasks, or `None` after the last page.
+    pub async fn next_page(&mut self) -> Result<Option<Vec<Task>>, Error> {
+        if self.fetch_next().await? {
+            Ok(Some(self.data.clone()))
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Fetches the next page into `data`/`page_info`; false when there is none.
+    async fn fetch_next(&mut self) -> Result<bool, Error> {
+        let requested = match self.state {
+            State::Done => return Ok(false),
+            State::Unstarted => self.filters.page.unwrap_or(1),
+            State::Open => self.page_info.page.saturating_add(1),
+        };
+        let mut filters = self.filters.clone();
+        if self.state == State::Open || self.filters.page.is_some() {
+            filters.page = Some(requested);
+        }
+        let page = fetch_page(&self.tasks, &filters, &self.options).await?;
+        let previous = (self.state == State::Open).then_some(self.page_info.page);
+        self.data = page.data;
+        self.page_info = page.page_info;
+        let last = self.page_info.page >= self.page_info.total_page || self.data.is_empty();
+        // A server that does not advance its page number would make us loop.
+        let stuck = previous.is_some_and(|p| self.page_info.page <= p);
+        if stuck {
+            tracing::warn!(
+                requested,
+                answered = self.page_info.page,
+                "the server did not advance the page number; stopping pagination"
+            );
+        }
+        self.state = if last || stuck {
+            State::Done
+        } else {
+            State::Open
+        };
+        if stuck {
+            self.data.clear();
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// The pages from the current one on (the current page first, if one was
+    /// fetched), as a stream.
+    pub fn into_page_stream(self) -> TaskPageStream {
+        let started = self.state != State::Unstarted;
+        Box::pin(stream::try_unfold(
+            (self, started),
+            |(mut pager, mut pending_current)| async move {
+                if pending_current {
+                    pending_current = false;
+                    let page = TaskPage {
+                        data: std::mem::take(&mut pager.data),
+                        page_info: pager.page_info.clone(),
+                    };
+                    return Ok(Some((page, (pager, pending_current))));
+                }
+                if pager.fetch_next().await? {
+                    let page = TaskPage {
+                        data: std::mem::take(&mut pager.data),
+                        page_info: pager.page_info.clone(),
+                    };
+                    Ok(Some((page, (pager, pending_current))))
+                } else {
+                    Ok(None)
+                }
+            },
+        ))
+    }
+
+    /// Every task from the current page on, as a stream.
+    pub fn into_stream(self) -> TaskStream {
+        Box::pin(
+            self.into_page_stream()
+                .map_ok(|page| stream::iter(page.data.into_iter().map(Ok)))
+                .try_flatten(),
+        )
+    }
+}
