@@ -1,0 +1,279 @@
+//! [`TwelveLabs`], the client, and its builder.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use twelvelabs_tasks::Tasks;
+use twelvelabs_transport::http::{HeaderName, HeaderValue};
+use twelvelabs_transport::{
+    ApiKey, ApiVersion, ClientConfig, Clock, Error, Executor, HttpTransport, RetryPolicy,
+};
+
+/// The environment variable holding the API key.
+pub const API_KEY_ENV: &str = "TWELVELABS_API_KEY";
+/// The other spelling some Twelve Labs tools use; read when [`API_KEY_ENV`] is unset.
+pub const API_KEY_ENV_ALT: &str = "TWELVE_LABS_API_KEY";
+/// The environment variable overriding the base URL (host, optionally with the version).
+pub const BASE_URL_ENV: &str = "TWELVELABS_BASE_URL";
+
+/// The Twelve Labs client. Cheap to clone; clones share one connection pool.
+///
+/// ```no_run
+/// # fn demo() -> Result<(), twelvelabs::Error> {
+/// use std::time::Duration;
+/// use twelvelabs::{ApiVersion, RetryPolicy, TwelveLabs};
+///
+/// let client = TwelveLabs::new("tlk_...")?;
+/// let v13 = TwelveLabs::builder()
+///     .api_key("tlk_...")
+///     .api_version(ApiVersion::V1_3)
+///     .timeout(Duration::from_secs(30))
+///     .retry(RetryPolicy::default().with_max_attempts(5))
+///     .build()?;
+/// # let _ = (client, v13); Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct TwelveLabs {
+    executor: Executor,
+}
+
+impl TwelveLabs {
+    /// A client for the production API (v1.2) with this key. The key is trimmed; an
+    /// empty key is an error. The environment is not read.
+    pub fn new(api_key: impl AsRef<str>) -> Result<Self, Error> {
+        Self::builder().api_key(api_key).build()
+    }
+
+    /// A client configured from the environment: the key from `TWELVELABS_API_KEY`
+    /// (or `TWELVE_LABS_API_KEY`), the base URL from `TWELVELABS_BASE_URL`.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::builder().from_env().build()
+    }
+
+    /// A builder.
+    pub fn builder() -> TwelveLabsBuilder {
+        TwelveLabsBuilder::default()
+    }
+
+    /// The Task resource.
+    pub fn task(&self) -> Tasks {
+        Tasks::new(self.executor.clone())
+    }
+
+    /// The API version this client speaks.
+    pub fn api_version(&self) -> ApiVersion {
+        self.executor.api_version()
+    }
+
+    /// The same client speaking another API version (sharing connections).
+    pub fn with_api_version(&self, version: ApiVersion) -> Self {
+        let mut config = self.executor.config().clone();
+        config.api_version = version;
+        TwelveLabs {
+            executor: self.executor.with_config(config),
+        }
+    }
+
+    /// The executor under the client.
+    pub fn executor(&self) -> &Executor {
+        &self.executor
+    }
+}
+
+/// Builder for [`TwelveLabs`]. An explicit value always beats the environment.
+#[derive(Default)]
+pub struct TwelveLabsBuilder {
+    api_key: Option<String>,
+    base_url: Option<String>,
+    api_version: Option<ApiVersion>,
+    env: bool,
+    timeout: Option<Duration>,
+    upload_timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    user_agent: Option<String>,
+    headers: Vec<(String, String)>,
+    max_response_bytes: Option<u64>,
+    transport: Option<Arc<dyn HttpTransport>>,
+    clock: Option<Arc<dyn Clock>>,
+}
+
+impl std::fmt::Debug for TwelveLabsBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TwelveLabsBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("base_url", &self.base_url)
+            .field("api_version", &self.api_version)
+            .field("env", &self.env)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TwelveLabsBuilder {
+    /// The API key.
+    pub fn api_key(mut self, key: impl AsRef<str>) -> Self {
+        self.api_key = Some(key.as_ref().to_owned());
+        self
+    }
+
+    /// The base URL: a host (`https://api.twelvelabs.io`), or a host with the
+    /// version (`http://127.0.0.1:4010/v1.3`), which then also sets the version.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The API version (`v1.2` by default).
+    pub fn api_version(mut self, version: ApiVersion) -> Self {
+        self.api_version = Some(version);
+        self
+    }
+
+    /// Fills what was not set explicitly from the environment.
+    pub fn from_env(mut self) -> Self {
+        self.env = true;
+        self
+    }
+
+    /// The per-attempt timeout of ordinary calls (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The per-attempt timeout of uploads (default 1 hour).
+    pub fn upload_timeout(mut self, timeout: Duration) -> Self {
+        self.upload_timeout = Some(timeout);
+        self
+    }
+
+    /// The connect timeout of the default transport (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The retry policy.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// The `User-Agent`.
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = Some(ua.into());
+        self
+    }
+
+    /// A header sent on every request.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The largest response body accepted (default 16 MiB).
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// Any transport (a custom HTTP stack, a recorder, a fake).
+    pub fn transport(mut self, transport: impl HttpTransport) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// Your own `reqwest::Client` (see `ReqwestTransport::from_client` about redirects).
+    #[cfg(feature = "reqwest")]
+    pub fn reqwest_client(self, client: twelvelabs_transport::reqwest::Client) -> Self {
+        self.transport(twelvelabs_transport::ReqwestTransport::from_client(client))
+    }
+
+    /// The clock used for backoff and polling (a `ManualClock` in tests).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<TwelveLabs, Error> {
+        let env = |name: &str| {
+            if self.env {
+                std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+            } else {
+                None
+            }
+        };
+        let key = self
+            .api_key
+            .clone()
+            .or_else(|| env(API_KEY_ENV))
+            .or_else(|| env(API_KEY_ENV_ALT))
+            .ok_or_else(|| {
+                Error::Config(if self.env {
+                    format!("no API key: set {API_KEY_ENV} (or {API_KEY_ENV_ALT}), or pass one")
+                } else {
+                    "no API key given".to_owned()
+                })
+            })?;
+        let mut config = ClientConfig::new(ApiKey::new(key)?);
+        if let Some(raw) = self.base_url.clone().or_else(|| env(BASE_URL_ENV)) {
+            let (url, version) = ClientConfig::parse_base_url(&raw)?;
+            config.base_url = url;
+            if let Some(v) = version {
+                config.api_version = v;
+            }
+        }
+        if let Some(v) = self.api_version {
+            config.api_version = v;
+        }
+        if let Some(t) = self.timeout {
+            config.timeout = t;
+        }
+        if let Some(t) = self.upload_timeout {
+            config.upload_timeout = t;
+        }
+        if let Some(r) = self.retry {
+            config.retry = r;
+        }
+        if let Some(ua) = self.user_agent {
+            config.user_agent = ua;
+        }
+        if let Some(limit) = self.max_response_bytes {
+            config.max_response_bytes = limit;
+        }
+        if let Some(clock) = self.clock {
+            config.clock = clock;
+        }
+        for (name, value) in self.headers {
+            let n = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::Config(format!("`{name}` is not a valid header name")))?;
+            let v = HeaderValue::from_str(&value)
+                .map_err(|_| Error::Config(format!("the value of header `{name}` is not valid")))?;
+            config.default_headers.push((n, v));
+        }
+        let transport = match self.transport {
+            Some(t) => t,
+            None => default_transport(self.connect_timeout)?,
+        };
+        Ok(TwelveLabs {
+            executor: Executor::new(transport, config),
+        })
+    }
+}
+
+#[cfg(feature = "reqwest")]
+fn default_transport(connect: Option<Duration>) -> Result<Arc<dyn HttpTransport>, Error> {
+    Ok(Arc::new(
+        twelvelabs_transport::ReqwestTransport::with_connect_timeout(
+            connect.unwrap_or(Duration::from_secs(5)),
+        )?,
+    ))
+}
+
+#[cfg(not(feature = "reqwest"))]
+fn default_transport(_connect: Option<Duration>) -> Result<Arc<dyn HttpTransport>, Error> {
+    Err(Error::Config(
+        "no transport: enable the `reqwest` feature or call `.transport(..)`".into(),
+    ))
+}

@@ -1,0 +1,58 @@
+//! # twelvelabs
+//!
+//! The Rust SDK for the [Twelve Labs](https://twelvelabs.io) video-indexing **Task**
+//! API, v1.2 and v1.3, with a local emulator of that API.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use twelvelabs::TwelveLabs;
+//!
+//! # async fn demo() -> Result<(), twelvelabs::Error> {
+//! let client = TwelveLabs::from_env()?; // TWELVELABS_API_KEY, TWELVELABS_BASE_URL
+//! let task = client
+//!     .task()
+//!     .create("<YOUR_INDEX_ID>")
+//!     .file("clip.mp4")
+//!     .language("en")
+//!     .send()
+//!     .await?;
+//! println!("Task id={}", task.id);
+//! let task = task
+//!     .wait_for_done()
+//!     .sleep_interval(Duration::from_secs(5))
+//!     .callback(|t| println!("  Status={}", t.status))
+//!     .await?;
+//! println!("Video ID: {:?}", task.video_id);
+//! # Ok(()) }
+//! ```
+//!
+//! The crate is a facade over layers you can also use alone:
+//! [`models`] (serde types only), [`transport`] (the [`HttpTransport`] trait, the
+//! reqwest transport, retries and errors) and [`tasks`] (the resource API).
+//! With the `emulator` feature (default), [`emulator`] runs the API locally.
+//!
+//! Features: `reqwest` (default: the reqwest transport with rustls), `native-tls`,
+//! `emulator` (default).
+
+mod client;
+
+pub use client::{TwelveLabs, TwelveLabsBuilder, API_KEY_ENV, API_KEY_ENV_ALT, BASE_URL_ENV};
+
+pub use twelvelabs_models as models;
+pub use twelvelabs_tasks as tasks;
+pub use twelvelabs_transport as transport;
+
+#[cfg(feature = "emulator")]
+pub use twelvelabs_emulator as emulator;
+
+pub use twelvelabs_models::{
+    ImportLog, ImportStatus, ImportVideosResponse, IndexId, PageInfo, SortBy, SortOption, Task,
+    TaskId, TaskPage, TaskStatus, UserMetadata, VideoId,
+};
+pub use twelvelabs_tasks::{
+    DateFilter, TaskFilters, TaskHandle, TaskPager, Tasks, Upload, VideoSource,
+};
+pub use twelvelabs_transport::{
+    ApiError, ApiErrorKind, ApiVersion, Error, HttpTransport, Progress, RateLimit, RequestOptions,
+    RetryPolicy,
+};
