@@ -192,7 +192,7 @@ impl CreateTask {
 
     /// Checks the arguments and builds the multipart form (reading file metadata,
     /// not content).
-    pub(crate) async fn build(self) -> Result<(Tasks, ApiRequest, RequestOptions), Error> {
+    pub(crate) async fn build(self) -> Result<Built, Error> {
         let version = self.tasks.executor().api_version();
         check_id("index_id", &self.index_id)?;
         if self.videos.len() != 1 {
@@ -243,6 +243,7 @@ impl CreateTask {
         // Text fields first, then files: the order the Python SDK (httpx) sends.
         let mut form = Multipart::new().part(Part::text("index_id", self.index_id.trim()));
         let mut file_parts = Vec::new();
+        let mut video_path = None;
         match video {
             VideoSource::Url(url) => {
                 form.push(Part::text("video_url", url.clone()));
@@ -251,7 +252,8 @@ impl CreateTask {
                 }
             }
             VideoSource::Upload(upload) => {
-                let path = upload.path_ref().map(|p| p.to_path_buf());
+                video_path = upload.path_ref().map(|p| p.to_path_buf());
+                let path = video_path.clone();
                 let (content, filename) = upload.into_part("file").await?;
                 if path.is_some()
                     && matches!(&content, PartContent::Stream(s) if s.len() == Some(0))
@@ -303,21 +305,26 @@ impl CreateTask {
             form = form.on_progress(progress);
         }
         let request = ApiRequest::post(["tasks"], Body::Multipart(form));
-        Ok((self.tasks, request, self.options))
+        Ok(Built {
+            tasks: self.tasks,
+            request,
+            options: self.options,
+            video_path,
+        })
     }
 
     /// Creates the task and returns only the server's answer (`_id`, and
     /// `video_id` on v1.3), without the follow-up retrieve.
     pub async fn send_raw(self) -> Result<CreateTaskResponse, Error> {
-        let (tasks, request, options) = self.build().await?;
-        tasks.executor().send_json(request, &options).await
+        self.build().await?.post().await
     }
 
     /// Creates the task, then retrieves it (as the Python SDK does) and returns it.
     /// If the retrieve fails, the error is [`Error::TaskCreated`] with the new id.
     pub async fn send(self) -> Result<TaskHandle, Error> {
-        let (tasks, request, options) = self.build().await?;
-        let created: CreateTaskResponse = tasks.executor().send_json(request, &options).await?;
+        let built = self.build().await?;
+        let tasks = built.tasks.clone();
+        let created = built.post().await?;
         tracing::debug!(task_id = %created.id, "task created");
         match tasks.retrieve(created.id.as_str()).send().await {
             Ok(task) => Ok(TaskHandle::new(task, tasks)),
@@ -325,6 +332,32 @@ impl CreateTask {
                 task_id: created.id,
                 source: Box::new(e),
             }),
+        }
+    }
+}
+
+/// A checked create request, ready to post.
+pub(crate) struct Built {
+    tasks: Tasks,
+    request: ApiRequest,
+    options: RequestOptions,
+    video_path: Option<std::path::PathBuf>,
+}
+
+impl Built {
+    async fn post(self) -> Result<CreateTaskResponse, Error> {
+        let result = self
+            .tasks
+            .executor()
+            .send_json(self.request, &self.options)
+            .await;
+        match result {
+            // The transport cannot know which file failed; we do.
+            Err(Error::Io { path: None, source }) => Err(Error::Io {
+                path: self.video_path,
+                source,
+            }),
+            other => other,
         }
     }
 }

@@ -112,7 +112,7 @@ pub enum Error {
 
 fn unknown_suffix(outcome_unknown: bool) -> &'static str {
     if outcome_unknown {
-        " (outcome unknown: the server may have acted on the request; it was not retried)"
+        " (outcome unknown: the server may have acted on the request)"
     } else {
         ""
     }

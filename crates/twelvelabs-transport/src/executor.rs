@@ -274,10 +274,15 @@ impl Executor {
             let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
                 Error::invalid_input("header", format!("`{name}` is not a valid header name"))
             })?;
-            if name == "x-api-key" {
+            // These are owned by the client and the transport: a per-call value
+            // would leak nothing but could corrupt the request framing or auth.
+            if matches!(
+                name.as_str(),
+                "x-api-key" | "content-type" | "content-length" | "transfer-encoding" | "host"
+            ) {
                 return Err(Error::invalid_input(
                     "header",
-                    "x-api-key is set from the client's key and cannot be overridden per call",
+                    format!("`{name}` is set by the client and cannot be overridden per call"),
                 ));
             }
             let value = HeaderValue::from_str(value).map_err(|_| {
