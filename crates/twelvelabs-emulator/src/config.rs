@@ -1,0 +1,166 @@
+//! Configuration of an [`Emulator`](crate::Emulator): address, key, pace, faults,
+//! limits and cloud integrations.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+/// The documented maximum size of an uploaded video file: 2 GB.
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 2_000_000_000;
+
+/// The API key the emulator accepts unless configured otherwise.
+pub const DEFAULT_API_KEY: &str = "tlk_emulator_key";
+
+/// The id of the demo integration configured by default.
+pub const DEMO_INTEGRATION_ID: &str = "demo-integration";
+
+/// Everything that shapes one emulator instance.
+///
+/// `EmulatorConfig::default()` gives an emulator on `127.0.0.1:<random port>`
+/// that accepts the key [`DEFAULT_API_KEY`], any index id, tasks that step
+/// through their lifecycle once per retrieve ([`Pace::PerRetrieve`]), no faults,
+/// no daily limit and one demo integration ([`Integration::demo`]).
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    /// Address to bind. Port `0` picks a free port (see [`Emulator::addr`](crate::Emulator::addr)).
+    pub bind: SocketAddr,
+    /// The only accepted value of the `x-api-key` header.
+    pub api_key: String,
+    /// `None`: any index id is accepted (an index exists once a task names it).
+    /// `Some(ids)`: only these index ids exist; others answer `404 resource_not_exist`.
+    pub indexes: Option<Vec<String>>,
+    /// How fast tasks move through `validating → pending → queued → indexing → ready`.
+    pub pace: Pace,
+    /// Injected faults (all off by default).
+    pub faults: FaultConfig,
+    /// Maximum number of `POST /tasks` accepted per UTC day; `None` = unlimited.
+    pub daily_create_limit: Option<u64>,
+    /// Cloud-to-cloud integrations available to the import endpoints.
+    pub integrations: Vec<Integration>,
+    /// Largest accepted `video_file` part, in bytes (default 2 GB).
+    pub max_upload_bytes: u64,
+    /// Show `video_id` on v1.2 tasks from creation instead of only once `ready`.
+    /// (v1.3 always shows it from creation.)
+    pub video_id_at_creation: bool,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        EmulatorConfig {
+            bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            api_key: DEFAULT_API_KEY.to_owned(),
+            indexes: None,
+            pace: Pace::default(),
+            faults: FaultConfig::default(),
+            daily_create_limit: None,
+            integrations: vec![Integration::demo()],
+            max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            video_id_at_creation: false,
+        }
+    }
+}
+
+/// How task status advances. No background timers are used: the state of a
+/// task is computed when it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pace {
+    /// A task is terminal (`ready`, or `failed`) as soon as it is created.
+    Instant,
+    /// Each `GET /tasks/{id}` returns the current state, then advances the task
+    /// one step. A new task is `validating`; the 5th retrieve shows `ready`
+    /// (a failing task shows `failed` on the 2nd). Listing does not advance.
+    #[default]
+    PerRetrieve,
+    /// Each step takes this long of wall time, counted from `created_at`.
+    Every(Duration),
+}
+
+/// Fault injection. Every field defaults to "off". Selection by rate is
+/// deterministic for a given `seed` and request order; the request header
+/// `x-emulator-fault` forces a fault regardless of the rates.
+#[derive(Debug, Clone)]
+pub struct FaultConfig {
+    /// Seed of the random generator that decides which requests get a fault.
+    pub seed: u64,
+    /// Fraction (0..=1) of requests answered with `error_status` before the handler runs.
+    pub error_rate: f64,
+    /// Status used for `error_rate` faults (default 503).
+    pub error_status: u16,
+    /// Fraction of `POST /tasks` answered 503 *after* the task was stored.
+    pub error_after_commit_rate: f64,
+    /// Fraction of requests answered `429 too_many_requests` with `Retry-After`.
+    pub rate_limit_rate: f64,
+    /// `Retry-After` seconds sent with injected 429s.
+    pub retry_after_secs: u64,
+    /// Added to every request before the handler runs.
+    pub latency: Duration,
+    /// Fraction of responses whose connection is dropped mid-body.
+    pub drop_rate: f64,
+    /// If set, every response is held this long after the handler ran.
+    pub stall: Option<Duration>,
+}
+
+impl Default for FaultConfig {
+    fn default() -> Self {
+        FaultConfig {
+            seed: 0,
+            error_rate: 0.0,
+            error_status: 503,
+            error_after_commit_rate: 0.0,
+            rate_limit_rate: 0.0,
+            retry_after_secs: 1,
+            latency: Duration::ZERO,
+            drop_rate: 0.0,
+            stall: None,
+        }
+    }
+}
+
+/// A cloud-to-cloud integration (a bucket of files) that can be imported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Integration {
+    /// The integration id used in `/tasks/transfers/import/{integration-id}`.
+    pub id: String,
+    /// The files in the bucket.
+    pub files: Vec<IntegrationFile>,
+}
+
+impl Integration {
+    /// The default demo integration `demo-integration`: four files, the last of
+    /// which fails the prerequisites ("The video is too big. ...").
+    pub fn demo() -> Self {
+        let ok = |name: &str, size: u64| IntegrationFile {
+            filename: name.to_owned(),
+            size_bytes: size,
+            fails_prerequisites: None,
+        };
+        Integration {
+            id: DEMO_INTEGRATION_ID.to_owned(),
+            files: vec![
+                ok("01.mp4", 52_428_800),
+                ok("02.mp4", 104_857_600),
+                ok("03.mov", 31_457_280),
+                IntegrationFile {
+                    filename: "04_huge.mp4".to_owned(),
+                    size_bytes: 2_576_980_378,
+                    fails_prerequisites: Some(
+                        "The video is too big. Please use a video with a size less than 2GB. \
+                         The current size is 2.4GB."
+                            .to_owned(),
+                    ),
+                },
+            ],
+        }
+    }
+}
+
+/// One file of an [`Integration`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntegrationFile {
+    /// File name (also the task's `metadata.filename`).
+    pub filename: String,
+    /// Size in bytes (also the task's `metadata.size`).
+    pub size_bytes: u64,
+    /// `Some(message)`: the file is rejected up front and reported in
+    /// `failed_files` with this message.
+    pub fails_prerequisites: Option<String>,
+}

@@ -1,0 +1,137 @@
+//! `twelvelabs-emulator`: run the local Twelve Labs Task-API emulator.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use twelvelabs_emulator::{Emulator, EmulatorConfig, Pace};
+
+const USAGE: &str = "\
+twelvelabs-emulator: a local emulator of the Twelve Labs Task API (v1.2 and v1.3)
+
+USAGE:
+    twelvelabs-emulator [OPTIONS]
+
+OPTIONS:
+    --port <PORT>                 Port to listen on (default 4010; 0 = any free port)
+    --host <IP>                   Address to bind (default 127.0.0.1)
+    --api-key <KEY>               Accepted x-api-key (default tlk_emulator_key)
+    --pace <PACE>                 instant | per-retrieve | <ms per lifecycle step>
+                                  (default per-retrieve)
+    --index <ID>                  Only accept this index id (repeatable; default: any id)
+    --daily-create-limit <N>      Answer 429 after N task creations per UTC day
+    --max-upload-bytes <N>        Largest accepted video_file (default 2000000000)
+    --video-id-at-creation        Show video_id on v1.2 tasks from creation
+    --fault-503-rate <F>          Fraction (0..1) of requests answered 503
+    --fault-429-rate <F>          Fraction of requests answered 429 with Retry-After
+    --fault-drop-rate <F>         Fraction of responses dropped mid-body
+    --latency-ms <MS>             Latency added to every request
+    --seed <N>                    Seed of the fault generator (default 0)
+    -h, --help                    Print this help
+
+Per request, the header `x-emulator-fault` forces a fault: 503, 500, 429, 429:<secs>,
+503-after-commit, drop, stall:<ms>, latency:<ms> (comma-separated).
+";
+
+fn parse_args(args: Vec<String>) -> Result<Option<(EmulatorConfig, u16, IpAddr)>, String> {
+    let mut config = EmulatorConfig::default();
+    let mut port: u16 = 4010;
+    let mut host = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    let mut it = args.into_iter();
+    fn value(it: &mut impl Iterator<Item = String>, flag: &str) -> Result<String, String> {
+        it.next().ok_or_else(|| format!("{flag} needs a value"))
+    }
+    fn num<T: std::str::FromStr>(s: &str, flag: &str) -> Result<T, String> {
+        s.parse()
+            .map_err(|_| format!("{flag}: invalid value {s:?}"))
+    }
+    fn rate(s: &str, flag: &str) -> Result<f64, String> {
+        let f: f64 = num(s, flag)?;
+        if (0.0..=1.0).contains(&f) {
+            Ok(f)
+        } else {
+            Err(format!("{flag}: must be between 0 and 1"))
+        }
+    }
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
+            _ => (arg.clone(), None),
+        };
+        let val = |it: &mut std::vec::IntoIter<String>| match &inline {
+            Some(v) => Ok(v.clone()),
+            None => value(it, &flag),
+        };
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--port" => port = num(&val(&mut it)?, &flag)?,
+            "--host" => host = num(&val(&mut it)?, &flag)?,
+            "--api-key" => config.api_key = val(&mut it)?,
+            "--pace" => {
+                config.pace = match val(&mut it)?.as_str() {
+                    "instant" => Pace::Instant,
+                    "per-retrieve" => Pace::PerRetrieve,
+                    ms => Pace::Every(Duration::from_millis(num(ms, &flag)?)),
+                }
+            }
+            "--index" => config
+                .indexes
+                .get_or_insert_with(Vec::new)
+                .push(val(&mut it)?),
+            "--daily-create-limit" => config.daily_create_limit = Some(num(&val(&mut it)?, &flag)?),
+            "--max-upload-bytes" => config.max_upload_bytes = num(&val(&mut it)?, &flag)?,
+            "--video-id-at-creation" => config.video_id_at_creation = true,
+            "--fault-503-rate" => config.faults.error_rate = rate(&val(&mut it)?, &flag)?,
+            "--fault-429-rate" => config.faults.rate_limit_rate = rate(&val(&mut it)?, &flag)?,
+            "--fault-drop-rate" => config.faults.drop_rate = rate(&val(&mut it)?, &flag)?,
+            "--latency-ms" => {
+                config.faults.latency = Duration::from_millis(num(&val(&mut it)?, &flag)?)
+            }
+            "--seed" => config.faults.seed = num(&val(&mut it)?, &flag)?,
+            other => return Err(format!("unknown argument {other:?} (see --help)")),
+        }
+    }
+    if config.api_key.trim().is_empty() {
+        return Err("--api-key must not be empty".to_owned());
+    }
+    Ok(Some((config, port, host)))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let (mut config, port, host) = match parse_args(std::env::args().skip(1).collect()) {
+        Ok(Some(parsed)) => parsed,
+        Ok(None) => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("error: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    config.bind = SocketAddr::new(host, port);
+    let emulator = match Emulator::start(config).await {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: cannot listen on {host}:{port}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("Twelve Labs emulator listening on {}", emulator.base_url());
+    println!("  v1.2: {}/v1.2/tasks", emulator.base_url());
+    println!("  v1.3: {}/v1.3/tasks", emulator.base_url());
+    println!("  x-api-key: {}", emulator.api_key());
+    println!("Press Ctrl-C to stop.");
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        eprintln!("error: cannot wait for Ctrl-C: {e}");
+    }
+    let stats = emulator.stats();
+    emulator.shutdown().await;
+    println!(
+        "Stopped after {} requests ({} tasks created).",
+        stats.requests, stats.tasks_created
+    );
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,207 @@
+//! Fault injection by header and by seeded rates.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{assert_error, start, start_default, Form};
+use reqwest::StatusCode;
+use serde_json::Value;
+use twelvelabs_emulator::{EmulatorConfig, FaultConfig, FAULT_HEADER};
+
+const IDX: &str = "6298d673f1090f1100476d4c";
+
+fn create_form() -> Form {
+    Form::new()
+        .text("index_id", IDX)
+        .text("video_url", "https://e.com/a.mp4")
+}
+
+#[tokio::test]
+async fn header_503_and_500_skip_the_handler() {
+    let env = start_default().await;
+    for code in [503u16, 500] {
+        let r = create_form()
+            .send(
+                env.post("/v1.2/tasks")
+                    .header(FAULT_HEADER, code.to_string()),
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), code);
+        assert!(r.headers().contains_key("x-api-version"));
+        let v: Value = r.json().await.unwrap();
+        assert!(v["code"].is_string() && v["message"].is_string(), "{v}");
+    }
+    assert_eq!(env.emu.stats().tasks_stored, 0);
+    assert_eq!(env.emu.stats().faults_injected, 2);
+}
+
+#[tokio::test]
+async fn header_429_carries_retry_after() {
+    let env = start(EmulatorConfig {
+        faults: FaultConfig {
+            retry_after_secs: 3,
+            ..FaultConfig::default()
+        },
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let r = env
+        .get("/v1.2/tasks")
+        .header(FAULT_HEADER, "429")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(r.headers()["retry-after"], "3");
+    assert_error(&r.json().await.unwrap(), "too_many_requests");
+    let r = env
+        .get("/v1.3/tasks")
+        .header(FAULT_HEADER, "429:2")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(r.headers()["retry-after"], "2");
+}
+
+#[tokio::test]
+async fn after_commit_stores_the_task_then_answers_503() {
+    let env = start_default().await;
+    let r = create_form()
+        .send(
+            env.post("/v1.2/tasks")
+                .header(FAULT_HEADER, "503-after-commit"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let (_, v) = env.get_json("/v1.2/tasks").await;
+    assert_eq!(v["page_info"]["total_results"], 1, "the task was stored");
+    assert_eq!(v["data"][0]["metadata"]["filename"], "a.mp4");
+    let s = env.emu.stats();
+    assert_eq!(
+        (s.tasks_created, s.tasks_stored, s.faults_injected),
+        (1, 1, 1)
+    );
+}
+
+#[tokio::test]
+async fn drop_cuts_the_body_mid_response() {
+    let env = start_default().await;
+    env.emu.seed_tasks(IDX, 20, "ready");
+    let r = env
+        .get("/v1.2/tasks")
+        .header(FAULT_HEADER, "drop")
+        .send()
+        .await
+        .expect("headers arrive");
+    assert_eq!(r.status(), StatusCode::OK);
+    let body = r.bytes().await;
+    assert!(
+        body.is_err(),
+        "the body must fail, got {:?}",
+        body.map(|b| b.len())
+    );
+
+    // The server keeps working, and a create under `drop` is stored.
+    let r = create_form()
+        .send(env.post("/v1.2/tasks").header(FAULT_HEADER, "drop"))
+        .await;
+    assert!(r.bytes().await.is_err());
+    let (s, v) = env.get_json("/v1.2/tasks?page_limit=50").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["page_info"]["total_results"], 21);
+
+    // A bodiless response (DELETE 204) is cut as well.
+    let id = env.emu.seed_tasks(IDX, 1, "ready").remove(0);
+    let r = env
+        .delete(&format!("/v1.2/tasks/{id}"))
+        .header(FAULT_HEADER, "drop")
+        .send()
+        .await;
+    // Either the headers never arrive or the body fails; the delete happened.
+    if let Ok(r) = r {
+        assert!(r.bytes().await.is_err());
+    }
+    let (s, _) = env.get_json(&format!("/v1.2/tasks/{id}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn stall_and_latency_delay_the_response() {
+    let env = start_default().await;
+    for fault in ["stall:300", "latency:300"] {
+        let t0 = Instant::now();
+        let r = env
+            .get("/v1.2/tasks")
+            .header(FAULT_HEADER, fault)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(t0.elapsed() >= Duration::from_millis(300), "{fault}");
+    }
+    // A client timeout shorter than the stall sees a timeout.
+    let r = env
+        .get("/v1.2/tasks")
+        .header(FAULT_HEADER, "stall:2000")
+        .timeout(Duration::from_millis(200))
+        .send()
+        .await;
+    assert!(r.unwrap_err().is_timeout());
+}
+
+async fn statuses(seed: u64) -> Vec<u16> {
+    let env = start(EmulatorConfig {
+        faults: FaultConfig {
+            seed,
+            error_rate: 0.3,
+            rate_limit_rate: 0.2,
+            ..FaultConfig::default()
+        },
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let mut out = Vec::new();
+    for _ in 0..40 {
+        out.push(
+            env.get("/v1.3/tasks")
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16(),
+        );
+    }
+    out
+}
+
+#[tokio::test]
+async fn rates_are_deterministic_under_a_seed() {
+    let a = statuses(42).await;
+    let b = statuses(42).await;
+    let c = statuses(7).await;
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+    assert!(
+        a.contains(&503) && a.contains(&429) && a.contains(&200),
+        "{a:?}"
+    );
+}
+
+#[tokio::test]
+async fn after_commit_rate_only_hits_creates() {
+    let env = start(EmulatorConfig {
+        faults: FaultConfig {
+            error_after_commit_rate: 1.0,
+            ..FaultConfig::default()
+        },
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let r = create_form().send(env.post("/v1.2/tasks")).await;
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let (s, v) = env.get_json("/v1.2/tasks").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["page_info"]["total_results"], 1);
+}
