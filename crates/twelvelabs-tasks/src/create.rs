@@ -116,7 +116,8 @@ impl CreateTask {
 
     /// The video from a URL: a direct link to the raw media file.
     pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.videos.push(VideoSource::Url(url.into()));
+        self.videos
+            .push(VideoSource::Url(url.into().trim().to_owned()));
         self
     }
 
@@ -146,7 +147,8 @@ impl CreateTask {
 
     /// A transcription from a URL (v1.2).
     pub fn transcription_url(mut self, url: impl Into<String>) -> Self {
-        self.transcription.push(VideoSource::Url(url.into()));
+        self.transcription
+            .push(VideoSource::Url(url.into().trim().to_owned()));
         self
     }
 
@@ -324,9 +326,16 @@ impl CreateTask {
     pub async fn send(self) -> Result<TaskHandle, Error> {
         let built = self.build().await?;
         let tasks = built.tasks.clone();
+        // Per-call headers (a tenant, a trace id) belong to the follow-up too.
+        let options = built.options.clone();
         let created = built.post().await?;
         tracing::debug!(task_id = %created.id, "task created");
-        match tasks.retrieve(created.id.as_str()).send().await {
+        match tasks
+            .retrieve(created.id.as_str())
+            .with_options(options)
+            .send()
+            .await
+        {
             Ok(task) => Ok(TaskHandle::new(task, tasks)),
             Err(e) => Err(Error::TaskCreated {
                 task_id: created.id,

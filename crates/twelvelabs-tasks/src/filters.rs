@@ -269,6 +269,18 @@ impl TaskFilters {
         push(&mut q, "duration", self.duration.map(|d| d.to_string()));
         push(&mut q, "width", self.width.map(|w| w.to_string()));
         push(&mut q, "height", self.height.map(|h| h.to_string()));
+        // Exact dates are plain keys, before paging (the order the Python SDK
+        // sends); ranges come last.
+        let dates = [
+            ("created_at", &self.created_at),
+            ("updated_at", &self.updated_at),
+            ("estimated_time", &self.estimated_time),
+        ];
+        for (field, filter) in dates {
+            if let Some(f @ DateFilter::On(_)) = filter {
+                f.push(field, &mut q);
+            }
+        }
         for s in &self.status {
             q.push(("status".to_owned(), s.as_str().to_owned()));
         }
@@ -284,17 +296,6 @@ impl TaskFilters {
             "sort_option",
             self.sort_option.as_ref().map(|s| s.as_str().to_owned()),
         );
-        // Exact dates are plain keys; ranges come last, as the Python SDK sends them.
-        let dates = [
-            ("created_at", &self.created_at),
-            ("updated_at", &self.updated_at),
-            ("estimated_time", &self.estimated_time),
-        ];
-        for (field, filter) in dates {
-            if let Some(DateFilter::On(_)) = filter {
-                filter.as_ref().expect("matched").push(field, &mut q);
-            }
-        }
         for (field, filter) in dates {
             if let Some(f @ DateFilter::Range { .. }) = filter {
                 f.check(field)?;
@@ -335,17 +336,18 @@ mod tests {
                 "_id",
                 "index_id",
                 "duration",
+                "updated_at",
                 "page",
                 "page_limit",
                 "sort_by",
                 "sort_option",
-                "updated_at",
                 "created_at[gte]",
                 "created_at[lte]"
             ]
         );
         assert_eq!(q[2].1, "20");
         assert_eq!(q[8].1, "2024-01-01T00:00:00.000Z");
+        assert_eq!(q[3].1, "2024-03-01T00:00:00.000Z");
         assert!(f.to_query(ApiVersion::V1_3).is_err());
     }
 

@@ -29,6 +29,10 @@ pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(3 * 60 * 60);
 /// The default number of transient errors in a row before giving up.
 pub const DEFAULT_MAX_CONSECUTIVE_ERRORS: u32 = 5;
 
+/// The shortest per-poll timeout, so the last poll before the deadline can still
+/// complete.
+const MIN_POLL_TIMEOUT: Duration = Duration::from_secs(1);
+
 type Callback = Box<dyn FnMut(&Task) + Send + 'static>;
 
 /// Builder for waiting on a task; `.await` it.
@@ -116,10 +120,19 @@ impl WaitForDone {
         let mut last: Option<Task> = None;
         let mut consecutive_errors = 0u32;
         loop {
+            // One poll may not outlive the deadline either.
+            let mut options = self.options.clone();
+            if let Some(deadline) = deadline {
+                let remaining = deadline.saturating_duration_since(clock.now());
+                let per_attempt = options
+                    .timeout()
+                    .unwrap_or(self.tasks.executor().config().timeout);
+                options = options.with_timeout(per_attempt.min(remaining).max(MIN_POLL_TIMEOUT));
+            }
             match self
                 .tasks
                 .retrieve(self.task_id.as_str())
-                .with_options(self.options.clone())
+                .with_options(options)
                 .send()
                 .await
             {
