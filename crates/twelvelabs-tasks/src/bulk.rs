@@ -2,6 +2,7 @@
 //! input order. The official SDKs print and drop failures; here nothing is lost.
 
 use futures_util::{stream, StreamExt};
+use twelvelabs_models::UserMetadata;
 use twelvelabs_transport::{Error, RequestOptions};
 
 use crate::create::VideoSource;
@@ -39,7 +40,8 @@ pub struct CreateBulk {
     index_id: String,
     videos: Vec<VideoSource>,
     language: Option<String>,
-    disable_video_stream: Option<bool>,
+    enable_video_stream: Option<bool>,
+    user_metadata: Option<UserMetadata>,
     concurrency: usize,
     options: RequestOptions,
 }
@@ -53,7 +55,8 @@ impl CreateBulk {
             index_id,
             videos: Vec::new(),
             language: None,
-            disable_video_stream: None,
+            enable_video_stream: None,
+            user_metadata: None,
             concurrency: DEFAULT_BULK_CONCURRENCY,
             options: RequestOptions::new(),
         }
@@ -88,9 +91,22 @@ impl CreateBulk {
         self
     }
 
-    /// Streaming off (or on) for every video.
+    /// Streaming off (or on) for every video (v1.2 name; see
+    /// [`CreateTask::disable_video_stream`](crate::CreateTask::disable_video_stream)).
     pub fn disable_video_stream(mut self, disable: bool) -> Self {
-        self.disable_video_stream = Some(disable);
+        self.enable_video_stream = Some(!disable);
+        self
+    }
+
+    /// Streaming on (or off) for every video (v1.3 name).
+    pub fn enable_video_stream(mut self, enable: bool) -> Self {
+        self.enable_video_stream = Some(enable);
+        self
+    }
+
+    /// Metadata attached to every video (v1.3).
+    pub fn user_metadata(mut self, metadata: UserMetadata) -> Self {
+        self.user_metadata = Some(metadata);
         self
     }
 
@@ -107,7 +123,8 @@ impl CreateBulk {
             index_id,
             videos,
             language,
-            disable_video_stream,
+            enable_video_stream,
+            user_metadata,
             concurrency,
             options,
         } = self;
@@ -120,8 +137,11 @@ impl CreateBulk {
                 if let Some(l) = &language {
                     create = create.language(l.clone());
                 }
-                if let Some(d) = disable_video_stream {
-                    create = create.disable_video_stream(d);
+                if let Some(e) = enable_video_stream {
+                    create = create.enable_video_stream(e);
+                }
+                if let Some(m) = &user_metadata {
+                    create = create.user_metadata(m.clone());
                 }
                 create.send()
             })

@@ -181,3 +181,54 @@ async fn an_empty_bulk_is_empty() {
     let (tasks, _) = client(&server, ApiVersion::V1_2);
     assert!(tasks.create_bulk("IDX").send().await.is_empty());
 }
+
+#[tokio::test]
+async fn v13_bulk_sends_stream_flag_and_user_metadata_on_every_create() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(|request: &Request| {
+            let i = video_index(request);
+            json(200, serde_json::json!({ "_id": format!("task-{i:02}") }))
+        })
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path_regex("^/v1.3/tasks/task-[0-9]{2}$"))
+        .respond_with(|request: &Request| {
+            let id = request.url.path().rsplit('/').next().unwrap().to_owned();
+            json(200, task_json(&id, "validating"))
+        })
+        .mount(&server)
+        .await;
+    let (tasks, _) = client(&server, ApiVersion::V1_3);
+    let mut metadata = serde_json::Map::new();
+    metadata.insert("batchNumber".into(), serde_json::json!(7));
+    let results = tasks
+        .create_bulk("IDX")
+        .urls((0..2).map(|i| format!("https://example.com/video-{i}.mp4")))
+        .enable_video_stream(false)
+        .user_metadata(metadata)
+        .send()
+        .await;
+    assert!(results.iter().all(Result::is_ok));
+    for request in received(&server)
+        .await
+        .iter()
+        .filter(|r| r.method.as_str() == "POST")
+    {
+        let parts = form_of(request);
+        let text = |name: &str| {
+            parts
+                .iter()
+                .find(|p| p.name == name)
+                .map(|p| p.text().to_owned())
+        };
+        assert_eq!(text("enable_video_stream").as_deref(), Some("false"));
+        assert_eq!(
+            text("user_metadata").as_deref(),
+            Some(r#"{"batchNumber":7}"#)
+        );
+        assert_eq!(text("disable_video_stream"), None);
+    }
+}
