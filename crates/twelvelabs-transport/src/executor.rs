@@ -157,6 +157,11 @@ pub fn decode_json<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Resu
             source: "the body is empty where JSON was expected".into(),
         });
     }
+    // The fast path: plain serde. Only a failure pays for path tracking, by
+    // decoding again (errors are rare; successful decodes are the hot path).
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -178,6 +183,33 @@ pub struct Executor {
 struct Inner {
     transport: Arc<dyn HttpTransport>,
     config: ClientConfig,
+    /// The headers every request carries, built once (`None` when the
+    /// configuration cannot make them; the error is reported per call).
+    base_headers: Option<HeaderMap>,
+}
+
+impl Inner {
+    fn new(transport: Arc<dyn HttpTransport>, config: ClientConfig) -> Self {
+        let base_headers = base_headers(&config).ok();
+        Inner {
+            transport,
+            config,
+            base_headers,
+        }
+    }
+}
+
+fn base_headers(config: &ClientConfig) -> Result<HeaderMap, Error> {
+    let mut headers = HeaderMap::new();
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    let ua = HeaderValue::from_str(&config.user_agent)
+        .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
+    headers.insert(USER_AGENT, ua);
+    for (name, value) in &config.default_headers {
+        headers.insert(name.clone(), value.clone());
+    }
+    headers.insert("x-api-key", config.api_key.header_value());
+    Ok(headers)
 }
 
 impl fmt::Debug for Executor {
@@ -198,7 +230,7 @@ impl Executor {
     /// An executor over a transport.
     pub fn new(transport: Arc<dyn HttpTransport>, config: ClientConfig) -> Self {
         Executor {
-            inner: Arc::new(Inner { transport, config }),
+            inner: Arc::new(Inner::new(transport, config)),
         }
     }
 
@@ -226,10 +258,7 @@ impl Executor {
     /// with another configuration.
     pub fn with_config(&self, config: ClientConfig) -> Self {
         Executor {
-            inner: Arc::new(Inner {
-                transport: Arc::clone(&self.inner.transport),
-                config,
-            }),
+            inner: Arc::new(Inner::new(Arc::clone(&self.inner.transport), config)),
         }
     }
 
@@ -261,15 +290,10 @@ impl Executor {
     }
 
     fn headers(&self, options: &RequestOptions) -> Result<HeaderMap, Error> {
-        let config = &self.inner.config;
-        let mut headers = HeaderMap::new();
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        let ua = HeaderValue::from_str(&config.user_agent)
-            .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
-        headers.insert(USER_AGENT, ua);
-        for (name, value) in &config.default_headers {
-            headers.insert(name.clone(), value.clone());
-        }
+        let mut headers = match &self.inner.base_headers {
+            Some(h) => h.clone(),
+            None => base_headers(&self.inner.config)?,
+        };
         for (name, value) in &options.headers {
             let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
                 Error::invalid_input("header", format!("`{name}` is not a valid header name"))
@@ -290,7 +314,6 @@ impl Executor {
             })?;
             headers.insert(name, value);
         }
-        headers.insert("x-api-key", config.api_key.header_value());
         Ok(headers)
     }
 

@@ -60,15 +60,27 @@ impl ResponseBody {
             ResponseBody::Full(b) if b.len() as u64 > limit => Err(CollectError::TooLarge),
             ResponseBody::Full(b) => Ok(b),
             ResponseBody::Stream(mut s) => {
+                // Most API responses arrive in one chunk: keep it without copying,
+                // and only start a buffer when a second chunk comes.
+                let mut first: Option<Bytes> = None;
                 let mut buf = BytesMut::new();
+                let mut total = 0u64;
                 while let Some(chunk) = s.next().await {
                     let chunk = chunk.map_err(CollectError::Transport)?;
-                    if (buf.len() + chunk.len()) as u64 > limit {
+                    total += chunk.len() as u64;
+                    if total > limit {
                         return Err(CollectError::TooLarge);
                     }
-                    buf.extend_from_slice(&chunk);
+                    match first.take() {
+                        None if buf.is_empty() => first = Some(chunk),
+                        None => buf.extend_from_slice(&chunk),
+                        Some(previous) => {
+                            buf.extend_from_slice(&previous);
+                            buf.extend_from_slice(&chunk);
+                        }
+                    }
                 }
-                Ok(buf.freeze())
+                Ok(first.unwrap_or_else(|| buf.freeze()))
             }
         }
     }
