@@ -97,6 +97,16 @@ pub struct FaultConfig {
     pub drop_rate: f64,
     /// If set, every response is held this long after the handler ran.
     pub stall: Option<Duration>,
+    /// Caps the rate-driven faults (`error_rate`, `rate_limit_rate`,
+    /// `drop_rate`, `error_after_commit_rate`) in a row for one request key,
+    /// the method plus the path without the query (`GET /v1.2/tasks/<id>`).
+    /// After `n` consecutive injected faults on a key, the next request with
+    /// that key is served normally; a normally served request resets the
+    /// count. This models transient faults as bounded bursts: a client that
+    /// makes more than `n` attempts always gets through. Faults forced by the
+    /// `x-emulator-fault` header are neither capped nor counted. `None` (the
+    /// default): no cap, every request draws independently.
+    pub max_consecutive_faults: Option<u32>,
 }
 
 impl Default for FaultConfig {
@@ -111,6 +121,7 @@ impl Default for FaultConfig {
             latency: Duration::ZERO,
             drop_rate: 0.0,
             stall: None,
+            max_consecutive_faults: None,
         }
     }
 }

@@ -8,13 +8,21 @@
 //! header is absent, from the configured rates, drawn from a generator seeded
 //! with [`FaultConfig::seed`](crate::FaultConfig::seed): the same seed and the
 //! same request order give the same faults.
+//!
+//! With [`FaultConfig::max_consecutive_faults`](crate::FaultConfig::max_consecutive_faults)
+//! set, rate-driven faults come in bounded bursts: requests are keyed by method
+//! and path (`GET /v1.2/tasks/<id>`), and after `n` injected faults in a row on
+//! a key the next request with that key is served normally. The generator is
+//! drawn from for every request either way, so the seed gives the same
+//! sequence with and without the cap.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures_util::{FutureExt, StreamExt};
@@ -100,10 +108,79 @@ fn plan_from_rates(shared: &Shared, is_create: bool) -> Plan {
     }
 }
 
-fn plan_for(shared: &Shared, headers: &HeaderMap, is_create: bool) -> Plan {
+/// Most request keys [`Streaks`] tracks at once. Keys whose count is back to 0
+/// are removed, so only keys in the middle of a burst are held; when the map is
+/// full, a key that is not tracked gets no rate-driven fault (so the cap holds
+/// and the map stays bounded).
+const MAX_STREAK_KEYS: usize = 4096;
+
+/// Rate-driven faults injected in a row, per request key (`"<METHOD> <path>"`).
+/// Lives in [`Shared`] behind a `std::sync::Mutex`, never held across `.await`.
+#[derive(Debug, Default)]
+pub(crate) struct Streaks {
+    counts: HashMap<String, u32>,
+}
+
+impl Streaks {
+    /// Whether a fault drawn for `key` may be injected under a cap of `max` in
+    /// a row, recording the outcome: an injected fault extends the key's
+    /// streak, a normally served request (drawn without a fault, or forced
+    /// normal by the cap) ends it.
+    fn admit(&mut self, key: &str, drawn_fault: bool, max: u32) -> bool {
+        if !drawn_fault {
+            self.counts.remove(key);
+            return false;
+        }
+        let tracked = self.counts.len();
+        match self.counts.get_mut(key) {
+            Some(n) if *n >= max => {
+                self.counts.remove(key);
+                false
+            }
+            Some(n) => {
+                *n += 1;
+                true
+            }
+            None if max == 0 || tracked >= MAX_STREAK_KEYS => false,
+            None => {
+                self.counts.insert(key.to_owned(), 1);
+                true
+            }
+        }
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.counts.len()
+    }
+}
+
+/// Applies [`FaultConfig::max_consecutive_faults`](crate::FaultConfig::max_consecutive_faults)
+/// to a plan drawn from the rates.
+fn cap_streak(shared: &Shared, method: &Method, path: &str, plan: &mut Plan) {
+    let Some(max) = shared.config.faults.max_consecutive_faults else {
+        return;
+    };
+    let drawn = plan.pre.is_some() || plan.after_commit || plan.drop;
+    let key = format!("{method} {path}");
+    let admitted = shared
+        .fault_streaks
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .admit(&key, drawn, max);
+    if drawn && !admitted {
+        tracing::debug!(%key, max, "fault burst capped: serving normally");
+        plan.pre = None;
+        plan.after_commit = false;
+        plan.drop = false;
+    }
+}
+
+fn plan_for(shared: &Shared, request: &Request, is_create: bool) -> Plan {
+    let headers = request.headers();
     // Always draw, so the rate sequence does not depend on which requests
     // carried the header.
-    let from_rates = plan_from_rates(shared, is_create);
+    let mut from_rates = plan_from_rates(shared, is_create);
     match headers.get(FAULT_HEADER).and_then(|v| v.to_str().ok()) {
         Some(v) => {
             let mut p = plan_from_header(v, shared.config.faults.retry_after_secs);
@@ -113,7 +190,15 @@ fn plan_for(shared: &Shared, headers: &HeaderMap, is_create: bool) -> Plan {
             }
             p
         }
-        None => from_rates,
+        None => {
+            cap_streak(
+                shared,
+                request.method(),
+                request.uri().path(),
+                &mut from_rates,
+            );
+            from_rates
+        }
     }
 }
 
@@ -196,7 +281,7 @@ pub(crate) async fn fault_layer(
 ) -> Response {
     let version = Version::from_path(request.uri().path());
     let create = is_create(request.method(), request.uri().path());
-    let plan = plan_for(&shared, request.headers(), create);
+    let plan = plan_for(&shared, &request, create);
     if !plan.latency.is_zero() {
         tokio::time::sleep(plan.latency).await;
     }
@@ -250,5 +335,26 @@ mod tests {
         assert_eq!(p.stall, Some(Duration::from_millis(5)));
         assert_eq!(plan_from_header("500", 1).pre, Some(PreFault::Status(500)));
         assert_eq!(plan_from_header("429", 3).pre, Some(PreFault::RateLimit(3)));
+    }
+
+    #[test]
+    fn streaks_cap_bursts_and_forget_reset_keys() {
+        let mut s = Streaks::default();
+        let run: Vec<bool> = (0..8).map(|_| s.admit("GET /a", true, 3)).collect();
+        assert_eq!(run, [true, true, true, false, true, true, true, false]);
+        assert_eq!(s.len(), 0, "a key served normally is forgotten");
+        assert!(s.admit("GET /a", true, 3));
+        assert!(!s.admit("GET /a", false, 3));
+        assert_eq!(s.len(), 0);
+        assert!(!s.admit("GET /b", true, 0), "a cap of 0 injects nothing");
+        for i in 0..MAX_STREAK_KEYS {
+            assert!(s.admit(&format!("GET /k{i}"), true, 3));
+        }
+        assert!(
+            !s.admit("GET /one-too-many", true, 3),
+            "a full map injects no new burst"
+        );
+        assert_eq!(s.len(), MAX_STREAK_KEYS);
+        assert!(s.admit("GET /k0", true, 3), "tracked keys go on");
     }
 }

@@ -26,6 +26,8 @@ OPTIONS:
     --fault-503-rate <F>          Fraction (0..1) of requests answered 503
     --fault-429-rate <F>          Fraction of requests answered 429 with Retry-After
     --fault-drop-rate <F>         Fraction of responses dropped mid-body
+    --fault-max-consecutive <N>   At most N rate-driven faults in a row per method + path;
+                                  the next request is served normally (default: no cap)
     --latency-ms <MS>             Latency added to every request
     --seed <N>                    Seed of the fault generator (default 0)
     -h, --help                    Print this help
@@ -85,6 +87,9 @@ fn parse_args(args: Vec<String>) -> Result<Option<(EmulatorConfig, u16, IpAddr)>
             "--fault-503-rate" => config.faults.error_rate = rate(&val(&mut it)?, &flag)?,
             "--fault-429-rate" => config.faults.rate_limit_rate = rate(&val(&mut it)?, &flag)?,
             "--fault-drop-rate" => config.faults.drop_rate = rate(&val(&mut it)?, &flag)?,
+            "--fault-max-consecutive" => {
+                config.faults.max_consecutive_faults = Some(num(&val(&mut it)?, &flag)?)
+            }
             "--latency-ms" => {
                 config.faults.latency = Duration::from_millis(num(&val(&mut it)?, &flag)?)
             }
@@ -134,4 +139,29 @@ async fn main() -> ExitCode {
         stats.requests, stats.tasks_created
     );
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Option<(EmulatorConfig, u16, IpAddr)>, String> {
+        parse_args(args.iter().map(|s| (*s).to_owned()).collect())
+    }
+
+    #[test]
+    fn fault_max_consecutive_flag() {
+        let (config, _, _) = parse(&[]).unwrap().unwrap();
+        assert_eq!(config.faults.max_consecutive_faults, None);
+        for args in [
+            &["--fault-max-consecutive", "5"][..],
+            &["--fault-max-consecutive=5"][..],
+        ] {
+            let (config, _, _) = parse(args).unwrap().unwrap();
+            assert_eq!(config.faults.max_consecutive_faults, Some(5));
+        }
+        assert!(parse(&["--fault-max-consecutive", "-1"]).is_err());
+        assert!(parse(&["--fault-max-consecutive"]).is_err());
+        assert!(USAGE.contains("--fault-max-consecutive"));
+    }
 }

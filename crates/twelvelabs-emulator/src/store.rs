@@ -225,6 +225,8 @@ pub(crate) struct Shared {
     store: Mutex<Store>,
     pub counters: Counters,
     pub fault_rng: Mutex<fastrand::Rng>,
+    /// Injected faults in a row per request key (see `faults::Streaks`).
+    pub fault_streaks: Mutex<crate::faults::Streaks>,
 }
 
 impl Shared {
@@ -235,6 +237,7 @@ impl Shared {
             store: Mutex::new(Store::new(seed)),
             counters: Counters::default(),
             fault_rng: Mutex::new(fastrand::Rng::with_seed(seed)),
+            fault_streaks: Mutex::new(crate::faults::Streaks::default()),
             config,
         }
     }

@@ -205,3 +205,134 @@ async fn after_commit_rate_only_hits_creates() {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["page_info"]["total_results"], 1);
 }
+
+fn capped(max: Option<u32>, f: impl FnOnce(&mut FaultConfig)) -> EmulatorConfig {
+    let mut faults = FaultConfig {
+        seed: 3,
+        error_rate: 1.0,
+        max_consecutive_faults: max,
+        ..FaultConfig::default()
+    };
+    f(&mut faults);
+    EmulatorConfig {
+        faults,
+        ..EmulatorConfig::default()
+    }
+}
+
+async fn status_of(r: reqwest::RequestBuilder) -> u16 {
+    r.send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn max_consecutive_faults_bounds_each_burst() {
+    let env = start(capped(Some(3), |_| {})).await;
+    let mut seen = Vec::new();
+    for _ in 0..12 {
+        // The query is not part of the key.
+        seen.push(status_of(env.get("/v1.2/tasks?page=1")).await);
+    }
+    assert_eq!(
+        seen,
+        [503, 503, 503, 200, 503, 503, 503, 200, 503, 503, 503, 200]
+    );
+    assert_eq!(env.emu.stats().faults_injected, 9);
+}
+
+#[tokio::test]
+async fn max_consecutive_faults_keys_are_independent() {
+    let env = start(capped(Some(3), |_| {})).await;
+    let id = env.emu.seed_tasks(IDX, 1, "ready").remove(0);
+    let task = format!("/v1.2/tasks/{id}");
+    let mut seen = Vec::new();
+    // Two faults on GET /v1.2/tasks, then a full burst on another path and on
+    // another method of the same path: neither moves the first key's count.
+    seen.push(status_of(env.get("/v1.2/tasks")).await);
+    seen.push(status_of(env.get("/v1.2/tasks")).await);
+    for _ in 0..4 {
+        seen.push(status_of(env.get(&task)).await);
+    }
+    for _ in 0..4 {
+        seen.push(status_of(env.get("/v1.3/tasks")).await);
+    }
+    seen.push(status_of(env.get("/v1.2/tasks")).await);
+    seen.push(status_of(env.get("/v1.2/tasks")).await);
+    assert_eq!(
+        seen,
+        [503, 503, 503, 503, 503, 200, 503, 503, 503, 200, 503, 200]
+    );
+    // A DELETE of the task path is its own key as well.
+    let mut deletes = Vec::new();
+    for _ in 0..4 {
+        deletes.push(status_of(env.delete(&task)).await);
+    }
+    assert_eq!(deletes, [503, 503, 503, 204]);
+}
+
+#[tokio::test]
+async fn max_consecutive_faults_ignores_header_faults() {
+    let env = start(capped(Some(2), |_| {})).await;
+    let mut seen = Vec::new();
+    seen.push(status_of(env.get("/v1.2/tasks")).await);
+    // Forced by the header: injected although the rate would be capped, and
+    // not counted in the burst.
+    seen.push(status_of(env.get("/v1.2/tasks").header(FAULT_HEADER, "500")).await);
+    seen.push(status_of(env.get("/v1.2/tasks")).await);
+    seen.push(status_of(env.get("/v1.2/tasks").header(FAULT_HEADER, "500")).await);
+    seen.push(status_of(env.get("/v1.2/tasks")).await);
+    assert_eq!(seen, [503, 500, 503, 500, 200]);
+}
+
+#[tokio::test]
+async fn max_consecutive_faults_caps_drops_too() {
+    let env = start(capped(Some(2), |f| {
+        f.error_rate = 0.0;
+        f.drop_rate = 1.0;
+    }))
+    .await;
+    let mut outcomes = Vec::new();
+    for _ in 0..6 {
+        let r = env.get("/v1.2/tasks").send().await;
+        let complete = match r {
+            Ok(r) => r.bytes().await.is_ok(),
+            Err(_) => false,
+        };
+        outcomes.push(complete);
+    }
+    assert_eq!(outcomes, [false, false, true, false, false, true]);
+}
+
+#[tokio::test]
+async fn no_max_consecutive_faults_keeps_independent_draws() {
+    let env = start(capped(None, |_| {})).await;
+    for _ in 0..20 {
+        assert_eq!(status_of(env.get("/v1.2/tasks")).await, 503);
+    }
+    assert_eq!(env.emu.stats().faults_injected, 20);
+}
+
+async fn capped_statuses(seed: u64, max: Option<u32>) -> Vec<u16> {
+    let env = start(capped(max, |f| {
+        f.seed = seed;
+        f.error_rate = 0.5;
+    }))
+    .await;
+    let mut out = Vec::new();
+    for _ in 0..60 {
+        out.push(status_of(env.get("/v1.3/tasks")).await);
+    }
+    out
+}
+
+#[tokio::test]
+async fn max_consecutive_faults_is_deterministic_under_a_seed() {
+    let a = capped_statuses(9, Some(1)).await;
+    assert_eq!(a, capped_statuses(9, Some(1)).await);
+    assert!(a.windows(2).all(|w| !(w[0] == 503 && w[1] == 503)), "{a:?}");
+    // The cap only turns faults into normal responses: same draws otherwise.
+    let free = capped_statuses(9, None).await;
+    assert!(free.windows(2).any(|w| w == [503, 503]), "{free:?}");
+    for (capped, free) in a.iter().zip(&free) {
+        assert!(*capped == *free || (*capped == 200 && *free == 503));
+    }
+}
