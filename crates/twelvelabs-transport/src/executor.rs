@@ -1,6 +1,7 @@
 //! The executor: turns an [`ApiRequest`] into attempts on a transport, with the
 //! base URL, auth, options, timeouts, retries, size cap and error mapping.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -289,11 +290,15 @@ impl Executor {
         Ok(url)
     }
 
-    fn headers(&self, options: &RequestOptions) -> Result<HeaderMap, Error> {
-        let mut headers = match &self.inner.base_headers {
-            Some(h) => h.clone(),
-            None => base_headers(&self.inner.config)?,
+    fn headers(&self, options: &RequestOptions) -> Result<Cow<'_, HeaderMap>, Error> {
+        let base = match &self.inner.base_headers {
+            Some(h) => Cow::Borrowed(h),
+            None => Cow::Owned(base_headers(&self.inner.config)?),
         };
+        if options.headers.is_empty() {
+            return Ok(base);
+        }
+        let mut headers = base.into_owned();
         for (name, value) in &options.headers {
             let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
                 Error::invalid_input("header", format!("`{name}` is not a valid header name"))
@@ -314,7 +319,7 @@ impl Executor {
             })?;
             headers.insert(name, value);
         }
-        Ok(headers)
+        Ok(Cow::Owned(headers))
     }
 
     /// Sends a request with retries and returns the successful response.
@@ -324,9 +329,13 @@ impl Executor {
         options: &RequestOptions,
     ) -> Result<Response, Error> {
         let config = &self.inner.config;
-        let mut query = request.query.clone();
-        query.extend(options.query.iter().cloned());
-        let url = self.url_for(&request.segments, &query)?;
+        let url = if options.query.is_empty() {
+            self.url_for(&request.segments, &request.query)?
+        } else {
+            let mut query = request.query.clone();
+            query.extend(options.query.iter().cloned());
+            self.url_for(&request.segments, &query)?
+        };
         let headers = self.headers(options)?;
         let policy = options
             .retry
@@ -347,16 +356,20 @@ impl Executor {
             attempts = tracing::field::Empty,
             status = tracing::field::Empty,
         );
-        self.run(request, url, headers, policy, timeout, limit)
-            .instrument(span)
-            .await
+        let run = self.run(request, url, &headers, policy, timeout, limit);
+        // Entering a disabled span on every poll still costs; skip it then.
+        if span.is_disabled() {
+            run.await
+        } else {
+            run.instrument(span).await
+        }
     }
 
     async fn run(
         &self,
         request: ApiRequest,
         url: Url,
-        headers: HeaderMap,
+        headers: &HeaderMap,
         policy: RetryPolicy,
         timeout: Duration,
         limit: u64,
@@ -454,7 +467,10 @@ impl Executor {
             })?;
             Ok((status, response.headers, body))
         };
-        // The transport should enforce the timeout itself; this bounds custom ones.
+        if self.inner.transport.enforces_timeout() {
+            return exchange.await;
+        }
+        // A transport that does not bound its attempts is bounded here.
         match tokio::time::timeout(timeout, exchange).await {
             Ok(result) => result,
             Err(_) => Err(AttemptError::Transport(TransportError::new(

@@ -5,6 +5,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use futures_util::StreamExt;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use http::HeaderValue;
 
 use crate::body::Body;
 use crate::error::Error;
@@ -97,31 +98,49 @@ fn map_error(error: reqwest::Error, receiving: bool) -> TransportError {
 
 #[async_trait]
 impl HttpTransport for ReqwestTransport {
+    fn enforces_timeout(&self) -> bool {
+        // reqwest's per-request timeout covers connecting, sending and the
+        // whole response body.
+        true
+    }
+
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let mut builder = self
-            .client
-            .request(request.method, request.url)
-            .headers(request.headers);
-        if let Some(timeout) = request.timeout {
-            builder = builder.timeout(timeout);
-        }
-        builder = match request.body {
-            Body::Empty => builder,
+        // Build the reqwest request directly: our header map moves in as is,
+        // instead of being re-inserted header by header by a builder.
+        let mut req = reqwest::Request::new(request.method, request.url);
+        *req.headers_mut() = request.headers;
+        *req.timeout_mut() = request.timeout;
+        match request.body {
+            Body::Empty => {}
             Body::Bytes { content_type, data } => {
-                builder.header(CONTENT_TYPE, content_type).body(data)
+                let ct = HeaderValue::from_str(&content_type).map_err(|e| {
+                    TransportError::new(TransportErrorKind::Other, "invalid content type")
+                        .with_source(e)
+                })?;
+                req.headers_mut().insert(CONTENT_TYPE, ct);
+                *req.body_mut() = Some(data.into());
             }
             Body::Multipart(form) => {
-                let mut b = builder.header(CONTENT_TYPE, form.content_type());
+                let ct = HeaderValue::from_str(&form.content_type()).map_err(|e| {
+                    TransportError::new(TransportErrorKind::Other, "invalid content type")
+                        .with_source(e)
+                })?;
+                req.headers_mut().insert(CONTENT_TYPE, ct);
                 if let Some(len) = form.content_length() {
                     // A known length: hyper sends it as is, never chunked.
-                    b = b.header(CONTENT_LENGTH, len);
+                    req.headers_mut()
+                        .insert(CONTENT_LENGTH, HeaderValue::from(len));
                 }
-                b.body(reqwest::Body::wrap_stream(form.encode()))
+                *req.body_mut() = Some(reqwest::Body::wrap_stream(form.encode()));
             }
-        };
-        let response = builder.send().await.map_err(|e| map_error(e, false))?;
+        }
+        let mut response = self
+            .client
+            .execute(req)
+            .await
+            .map_err(|e| map_error(e, false))?;
         let status = response.status();
-        let headers = response.headers().clone();
+        let headers = std::mem::take(response.headers_mut());
         let stream = response
             .bytes_stream()
             .map(|r| r.map_err(|e| map_error(e, true)));

@@ -236,4 +236,10 @@ impl std::error::Error for TransportError {
 pub trait HttpTransport: Send + Sync + fmt::Debug + 'static {
     /// Sends the request once.
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
+
+    /// Whether the transport itself ends an attempt at [`HttpRequest::timeout`],
+    /// body included. When false (the default), the executor enforces it.
+    fn enforces_timeout(&self) -> bool {
+        false
+    }
 }
