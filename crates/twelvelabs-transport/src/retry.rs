@@ -135,14 +135,29 @@ pub fn retry_after(
     status: StatusCode,
     now: DateTime<Utc>,
 ) -> Option<Duration> {
+    // `retry-after-ms` is more precise where a server sends it.
+    if let Some(ms) = headers
+        .get("retry-after-ms")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|ms| ms.is_finite() && *ms >= 0.0)
+    {
+        return Some(Duration::from_secs_f64(ms.min(1e12) / 1000.0));
+    }
     if let Some(value) = headers.get(http::header::RETRY_AFTER) {
         if let Some(wait) = value.to_str().ok().and_then(|v| parse_retry_after(v, now)) {
             return Some(wait);
         }
     }
     if status == StatusCode::TOO_MANY_REQUESTS && rate_limit.remaining.unwrap_or(0) == 0 {
-        if let Some(reset) = rate_limit.reset {
-            return Some((reset - now).to_std().unwrap_or(Duration::ZERO));
+        // A reset already in the past says nothing useful: back off instead.
+        if let Some(wait) = rate_limit
+            .reset
+            .and_then(|reset| (reset - now).to_std().ok())
+        {
+            if !wait.is_zero() {
+                return Some(wait);
+            }
         }
     }
     None
@@ -205,6 +220,35 @@ mod tests {
         );
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-3", now), None);
+    }
+
+    #[test]
+    fn retry_after_headers() {
+        let now = Utc::now();
+        let mut h = HeaderMap::new();
+        h.insert("retry-after-ms", "1500".parse().unwrap());
+        h.insert(http::header::RETRY_AFTER, "9".parse().unwrap());
+        let rl = RateLimit::default();
+        let s429 = StatusCode::TOO_MANY_REQUESTS;
+        assert_eq!(
+            retry_after(&h, &rl, s429, now),
+            Some(Duration::from_millis(1500))
+        );
+        let past = RateLimit {
+            remaining: Some(0),
+            reset: Some(now - chrono::Duration::seconds(5)),
+            ..RateLimit::default()
+        };
+        assert_eq!(retry_after(&HeaderMap::new(), &past, s429, now), None);
+        let future = RateLimit {
+            remaining: Some(0),
+            reset: Some(now + chrono::Duration::seconds(5)),
+            ..RateLimit::default()
+        };
+        assert_eq!(
+            retry_after(&HeaderMap::new(), &future, s429, now),
+            Some(Duration::from_secs(5))
+        );
     }
 
     #[test]
