@@ -8,6 +8,8 @@
 //! - [`Executor`]: base URL and version, `x-api-key` (never printed), per-call
 //!   [`RequestOptions`], timeouts, [`RetryPolicy`], a response size cap, tracing
 //!   spans without secrets or bodies, and status → [`Error`] mapping.
+//! - [`query`] (date and number filters) and [`pager`] (the page walk of every
+//!   list endpoint), shared by the resource crates.
 //! - [`Clock`]: the time seam; [`ManualClock`] runs backoff and polling instantly.
 //!
 //! ```no_run
@@ -24,10 +26,13 @@
 //! ```
 
 pub mod body;
+pub mod builder;
 pub mod clock;
 pub mod config;
 pub mod error;
 pub mod executor;
+pub mod pager;
+pub mod query;
 pub mod retry;
 pub mod transport;
 
