@@ -24,6 +24,7 @@
 //!     .await?;
 //! # let _ = page; Ok(()) }
 //! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod body;
 pub mod builder;
@@ -36,7 +37,7 @@ pub mod query;
 pub mod retry;
 pub mod transport;
 
-#[cfg(feature = "reqwest")]
+#[cfg(feature = "_reqwest")]
 pub mod reqwest_transport;
 
 pub use body::{
@@ -52,11 +53,11 @@ pub use transport::{
     TransportError, TransportErrorKind,
 };
 
-#[cfg(feature = "reqwest")]
+#[cfg(feature = "_reqwest")]
 pub use reqwest_transport::ReqwestTransport;
 
 /// The reqwest crate this transport is built on, for [`ReqwestTransport::from_client`].
-#[cfg(feature = "reqwest")]
+#[cfg(feature = "_reqwest")]
 pub use reqwest;
 
 /// Re-exported so custom transports need not depend on these crates directly.
