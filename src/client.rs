@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use twelvelabs_indexes::Indexes;
 use twelvelabs_tasks::Tasks;
 use twelvelabs_transport::http::{HeaderName, HeaderValue};
 use twelvelabs_transport::{
@@ -58,6 +59,12 @@ impl TwelveLabs {
     /// The Task resource.
     pub fn task(&self) -> Tasks {
         Tasks::new(self.executor.clone())
+    }
+
+    /// The Index resource; its videos are under `client.index().video()`, as
+    /// in the Python SDK's `client.index.video`.
+    pub fn index(&self) -> Indexes {
+        Indexes::new(self.executor.clone())
     }
 
     /// The API version this client speaks.

@@ -8,6 +8,8 @@
 //! - [`Executor`]: base URL and version, `x-api-key` (never printed), per-call
 //!   [`RequestOptions`], timeouts, [`RetryPolicy`], a response size cap, tracing
 //!   spans without secrets or bodies, and status → [`Error`] mapping.
+//! - [`query`] (date and number filters) and [`pager`] (the page walk of every
+//!   list endpoint), shared by the resource crates.
 //! - [`Clock`]: the time seam; [`ManualClock`] runs backoff and polling instantly.
 //!
 //! ```no_run
@@ -25,10 +27,13 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod body;
+pub mod builder;
 pub mod clock;
 pub mod config;
 pub mod error;
 pub mod executor;
+pub mod pager;
+pub mod query;
 pub mod retry;
 pub mod transport;
 
