@@ -1,5 +1,6 @@
-//! Per-call options on every builder: `with_header`, `with_query`, `with_timeout`,
-//! `with_retry`, `with_options` — the `**kwargs` of the Python SDK, named so they can
+//! Per-call options on every builder: `with_header`, `with_sensitive_header`,
+//! `with_query`, `with_attempt_timeout`, `with_deadline`, `with_retry`,
+//! `with_options` — the `**kwargs` of the Python SDK, named so they can
 //! never collide with API fields.
 
 /// Implements the `with_*` option setters for a builder with an `options` field.
@@ -12,15 +13,28 @@ macro_rules! impl_request_options {
                 self
             }
 
+            /// Adds a header whose value is a secret to this call: sent, never printed.
+            pub fn with_sensitive_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.options = self.options.with_sensitive_header(name, value);
+                self
+            }
+
             /// Adds a query parameter to this call.
             pub fn with_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
                 self.options = self.options.with_query(name, value);
                 self
             }
 
-            /// Overrides the per-attempt timeout of this call.
-            pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.options = self.options.with_timeout(timeout);
+            /// Overrides the time each attempt of this call may take.
+            pub fn with_attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options = self.options.with_attempt_timeout(timeout);
+                self
+            }
+
+            /// Bounds this whole call, retries and waits included (see
+            /// [`RequestOptions::with_deadline`](twelvelabs_transport::RequestOptions::with_deadline)).
+            pub fn with_deadline(mut self, deadline: std::time::Duration) -> Self {
+                self.options = self.options.with_deadline(deadline);
                 self
             }
 

@@ -124,6 +124,17 @@ pub enum Error {
         source: Box<Error>,
     },
 
+    /// A listing's pages contradict each other (a page number that does not
+    /// advance, a page of tasks already seen, more pages than `total_results`
+    /// allows): the listing ends here rather than never.
+    #[error("inconsistent pagination at page {page}: {reason}")]
+    InconsistentPagination {
+        /// The page whose answer was inconsistent.
+        page: u32,
+        /// What was inconsistent.
+        reason: String,
+    },
+
     /// The client is misconfigured (empty API key, bad base URL...).
     #[error("configuration error: {0}")]
     Config(String),
