@@ -22,6 +22,7 @@
 //!     .await?;
 //! # let _ = page; Ok(()) }
 //! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod body;
 pub mod clock;
@@ -33,7 +34,7 @@ pub mod redact;
 pub mod retry;
 pub mod transport;
 
-#[cfg(feature = "reqwest")]
+#[cfg(feature = "_reqwest")]
 pub mod reqwest_transport;
 
 pub use body::{
@@ -50,11 +51,11 @@ pub use transport::{
     TransportError, TransportErrorKind,
 };
 
-#[cfg(feature = "reqwest")]
+#[cfg(feature = "_reqwest")]
 pub use reqwest_transport::ReqwestTransport;
 
 /// The reqwest crate this transport is built on, for [`ReqwestTransport::from_client`].
-#[cfg(feature = "reqwest")]
+#[cfg(feature = "_reqwest")]
 pub use reqwest;
 
 /// Re-exported so custom transports need not depend on these crates directly.
