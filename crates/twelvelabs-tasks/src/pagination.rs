@@ -5,7 +5,7 @@
 //! once the tasks seen reach `total_results`. A server whose pages contradict each
 //! other ends it with [`Error::InconsistentPagination`]: a page number that does
 //! not advance, a page bringing only tasks already seen, or more requests than
-//! `total_results` at `limit_per_page` can need (plus one).
+//! the first page's `total_results` at `limit_per_page` can need (plus one).
 
 use std::collections::HashSet;
 use std::pin::Pin;
@@ -55,6 +55,9 @@ pub struct TaskPager {
     seen: HashSet<String>,
     /// Pages fetched by this pager.
     requests: u64,
+    /// The most requests this listing may need, from its first page's
+    /// `total_results` and `limit_per_page` (a later page cannot raise it).
+    ceiling: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +81,7 @@ impl TaskPager {
             state: State::Unstarted,
             seen: HashSet::new(),
             requests: 0,
+            ceiling: None,
         }
     }
 
@@ -133,8 +137,11 @@ impl TaskPager {
             n => n,
         };
         // Every page but the last is full, so this many requests reach the end;
-        // one more allows for a trailing empty page.
-        let ceiling = total.div_ceil(u64::from(per_page)).saturating_add(1);
+        // one more allows for a trailing empty page. Fixed by the first page, so
+        // a server that raises `total_results` on every page cannot extend it.
+        let ceiling = *self
+            .ceiling
+            .get_or_insert_with(|| total.div_ceil(u64::from(per_page)).saturating_add(1));
         let inconsistency = if previous.is_some_and(|p| answered <= p) {
             Some(format!(
                 "page {requested} was asked for, the server answered page {answered}"
@@ -143,7 +150,7 @@ impl TaskPager {
             Some("the page brings only tasks already seen".to_owned())
         } else if self.requests > ceiling {
             Some(format!(
-                "{} requests made, more than {total} results at {per_page} per page need",
+                "{} requests made, more than the first page's total_results at {per_page} per page need ({ceiling})",
                 self.requests
             ))
         } else {
