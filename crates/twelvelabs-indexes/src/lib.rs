@@ -15,7 +15,7 @@
 //! | `client.index.video.retrieve(index_id, id, embed=True)` | `indexes.video().retrieve(index_id, id).embed(true).await?` |
 //! | `client.index.video.update(index_id, id, title=…, metadata=…)` | `indexes.video().update(index_id, id).title(..).metadata(map).await?` (v1.3: `.user_metadata(map)`, `.unset(key)`) |
 //! | `client.index.video.delete(index_id, id)` | `indexes.video().delete(index_id, id).await?` |
-//! | `**kwargs` | `.with_header(..)`, `.with_timeout(..)`, `.with_retry(..)` on every builder |
+//! | `**kwargs` | `.with_header(..)`, `.with_attempt_timeout(..)`, `.with_deadline(..)`, `.with_retry(..)` on every builder |
 //!
 //! Ids are typed ([`IndexId`], [`VideoId`]): passing a video id where an index
 //! id is expected does not compile once the ids are typed values. Fields that

@@ -13,7 +13,7 @@
 //! | `client.task.transfer(file)` | `tasks.transfer(file).await?` (deprecated, v1.2) |
 //! | `client.task.transfers.import_videos(…)` | `tasks.transfers().import_videos(integration, index).send().await?` |
 //! | `…import_status(…)`, `…import_logs(…)` | `tasks.transfers().import_status(..).await?`, `.import_logs(..).await?` |
-//! | `**kwargs` | `.with_header(..)`, `.with_timeout(..)`, `.with_retry(..)` on every builder |
+//! | `**kwargs` | `.with_header(..)`, `.with_attempt_timeout(..)`, `.with_deadline(..)`, `.with_retry(..)` on every builder |
 //!
 //! Beyond the official SDKs: streams over pages ([`ListTasks::into_stream`]),
 //! typed date ranges ([`DateFilter`]), upload progress, bulk create with bounded
@@ -49,7 +49,7 @@ pub use transfers::{
 };
 pub use twelvelabs_models::{SortBy, SortOption, TaskStatus};
 pub use wait::{
-    WaitForDone, DEFAULT_MAX_CONSECUTIVE_ERRORS, DEFAULT_SLEEP_INTERVAL, DEFAULT_WAIT_TIMEOUT,
+    WaitForDone, DEFAULT_MAX_CONSECUTIVE_ERRORS, DEFAULT_MAX_WAIT, DEFAULT_SLEEP_INTERVAL,
 };
 
 use options::{check_id, impl_into_future, impl_request_options};

@@ -1,5 +1,6 @@
-//! Per-call options on every builder: `with_header`, `with_query`, `with_timeout`,
-//! `with_retry`, `with_options` — the `**kwargs` of the Python SDK, named so they can
+//! Per-call options on every builder: `with_header`, `with_sensitive_header`,
+//! `with_query`, `with_attempt_timeout`, `with_deadline`, `with_retry`,
+//! `with_options` — the `**kwargs` of the Python SDK, named so they can
 //! never collide with API fields.
 
 // The builder machinery is shared with the other resource crates.

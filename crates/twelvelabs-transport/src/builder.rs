@@ -17,15 +17,28 @@ macro_rules! impl_request_options {
                 self
             }
 
+            /// Adds a header whose value is a secret to this call: sent, never printed.
+            pub fn with_sensitive_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.options = self.options.with_sensitive_header(name, value);
+                self
+            }
+
             /// Adds a query parameter to this call.
             pub fn with_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
                 self.options = self.options.with_query(name, value);
                 self
             }
 
-            /// Overrides the per-attempt timeout of this call.
-            pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.options = self.options.with_timeout(timeout);
+            /// Overrides the time each attempt of this call may take.
+            pub fn with_attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options = self.options.with_attempt_timeout(timeout);
+                self
+            }
+
+            /// Bounds this whole call, retries and waits included (see
+            /// [`RequestOptions::with_deadline`]($crate::RequestOptions::with_deadline)).
+            pub fn with_deadline(mut self, deadline: std::time::Duration) -> Self {
+                self.options = self.options.with_deadline(deadline);
                 self
             }
 

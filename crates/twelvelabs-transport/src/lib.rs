@@ -34,6 +34,8 @@ pub mod error;
 pub mod executor;
 pub mod pager;
 pub mod query;
+pub mod ratelimit;
+pub mod redact;
 pub mod retry;
 pub mod transport;
 
@@ -45,9 +47,10 @@ pub use body::{
 };
 pub use clock::{Clock, ManualClock, TokioClock};
 pub use config::{ApiKey, ApiVersion, ClientConfig, RequestOptions, DEFAULT_BASE_URL};
-pub use error::{ApiError, ApiErrorKind, Error, RateLimit};
+pub use error::{ApiError, ApiErrorKind, Error};
 pub use executor::{decode_json, ApiRequest, Executor, Response};
-pub use retry::RetryPolicy;
+pub use ratelimit::RateLimit;
+pub use retry::{AttemptOutcome, Failure, RetryDecision, RetryPolicy, StopReason};
 pub use transport::{
     BoxError, HttpRequest, HttpResponse, HttpTransport, ResponseBody, ResponseStream,
     TransportError, TransportErrorKind,
