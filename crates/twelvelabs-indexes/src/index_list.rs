@@ -281,6 +281,10 @@ impl PageSource for IndexListSource {
         self.filters.page
     }
 
+    fn page_limit(&self) -> Option<u32> {
+        self.filters.page_limit
+    }
+
     fn fetch(&self, page: Option<u32>) -> BoxFuture<Result<IndexPage, Error>> {
         Box::pin(self.clone().fetch_page(page))
     }

@@ -300,6 +300,10 @@ impl PageSource for VideoListSource {
         self.filters.page
     }
 
+    fn page_limit(&self) -> Option<u32> {
+        self.filters.page_limit
+    }
+
     fn fetch(&self, page: Option<u32>) -> BoxFuture<Result<VideoPage, Error>> {
         Box::pin(self.clone().fetch_page(page))
     }

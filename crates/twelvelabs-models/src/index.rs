@@ -230,6 +230,13 @@ pub struct IndexPage {
     pub page_info: PageInfo,
 }
 
+impl IndexPage {
+    /// A page from its items and `page_info` (for tests and custom sources).
+    pub fn new(data: Vec<Index>, page_info: PageInfo) -> Self {
+        Self { data, page_info }
+    }
+}
+
 impl<'de> Deserialize<'de> for IndexPage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut f = Fields::new(deserializer)?;

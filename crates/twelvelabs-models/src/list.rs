@@ -25,6 +25,13 @@ impl TaskPage {
     }
 }
 
+impl TaskPage {
+    /// A page from its items and `page_info` (for tests and custom sources).
+    pub fn new(data: Vec<Task>, page_info: PageInfo) -> Self {
+        Self { data, page_info }
+    }
+}
+
 impl<'de> Deserialize<'de> for TaskPage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut f = Fields::new(deserializer)?;

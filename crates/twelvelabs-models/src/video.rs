@@ -216,6 +216,13 @@ pub struct VideoPage {
     pub page_info: PageInfo,
 }
 
+impl VideoPage {
+    /// A page from its items and `page_info` (for tests and custom sources).
+    pub fn new(data: Vec<Video>, page_info: PageInfo) -> Self {
+        Self { data, page_info }
+    }
+}
+
 impl<'de> Deserialize<'de> for VideoPage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut f = Fields::new(deserializer)?;

@@ -42,7 +42,7 @@ pub use create::{CreateTask, VideoSource};
 pub use filters::{DateFilter, DateValue, TaskFilters, MAX_PAGE_LIMIT};
 pub use handle::TaskHandle;
 pub use list::{ListTaskPagination, ListTasks};
-pub use pagination::{TaskPageStream, TaskPager, TaskStream};
+pub use pagination::{TaskListSource, TaskPageStream, TaskPager, TaskStream};
 pub use source::{content_type_for, Upload};
 pub use transfers::{
     GetImportLogs, GetImportStatus, ImportVideos, Transfer, TransferFile, Transfers,

@@ -6,8 +6,9 @@ use twelvelabs_transport::{ApiRequest, Error, RequestOptions};
 
 use crate::filters::{DateFilter, TaskFilters};
 use crate::options::{impl_into_future, impl_request_options};
-use crate::pagination::{TaskPageStream, TaskPager, TaskStream};
+use crate::pagination::{TaskListSource, TaskPageStream, TaskPager, TaskStream};
 use crate::Tasks;
+use twelvelabs_transport::pager::Pager;
 
 /// The filter setters shared by both list builders.
 macro_rules! impl_filter_setters {
@@ -158,12 +159,13 @@ impl ListTasks {
 
     /// Every task matching the filters, across pages, from the page set (or 1).
     pub fn into_stream(self) -> TaskStream {
-        TaskPager::unstarted(self.tasks, self.filters, self.options).into_stream()
+        Pager::unstarted(TaskListSource::new(self.tasks, self.filters, self.options)).into_stream()
     }
 
     /// Every page matching the filters, from the page set (or 1).
     pub fn into_page_stream(self) -> TaskPageStream {
-        TaskPager::unstarted(self.tasks, self.filters, self.options).into_page_stream()
+        Pager::unstarted(TaskListSource::new(self.tasks, self.filters, self.options))
+            .into_page_stream()
     }
 }
 
@@ -192,6 +194,6 @@ impl ListTaskPagination {
 
     /// Fetches the first page.
     pub async fn send(self) -> Result<TaskPager, Error> {
-        TaskPager::first(self.tasks, self.filters, self.options).await
+        Pager::first(TaskListSource::new(self.tasks, self.filters, self.options)).await
     }
 }
