@@ -20,6 +20,16 @@
 //! concurrency ([`Tasks::create_bulk`]), waits that end ([`WaitForDone`]), and
 //! errors that keep the new task's id when a create's follow-up retrieve fails.
 //!
+//! Ids are typed at the boundary: methods take `impl Into<TaskId>` or
+//! `impl Into<IndexId>`, which a `&str`, a `String` or the id itself satisfy,
+//! but another kind of id does not:
+//!
+//! ```compile_fail
+//! # fn demo(tasks: twelvelabs_tasks::Tasks, video: twelvelabs_models::VideoId) {
+//! let _ = tasks.retrieve(video); // a VideoId is not a TaskId
+//! # }
+//! ```
+//!
 //! Most users reach this crate through the `twelvelabs` facade
 //! (`client.task()`); it also works over any [`Executor`].
 
@@ -34,7 +44,7 @@ mod source;
 mod transfers;
 mod wait;
 
-use twelvelabs_models::{IndexTaskStatus, Task};
+use twelvelabs_models::{IndexId, IndexTaskStatus, Task, TaskId};
 use twelvelabs_transport::{ApiErrorKind, ApiRequest, ApiVersion, Error, Executor, RequestOptions};
 
 pub use bulk::{CreateBulk, DEFAULT_BULK_CONCURRENCY};
@@ -72,20 +82,20 @@ impl Tasks {
     }
 
     /// Creates a video indexing task (`POST /tasks`).
-    pub fn create(&self, index_id: impl AsRef<str>) -> CreateTask {
-        CreateTask::new(self.clone(), index_id.as_ref().to_owned())
+    pub fn create(&self, index_id: impl Into<IndexId>) -> CreateTask {
+        CreateTask::new(self.clone(), index_id.into().into_inner())
     }
 
     /// Creates many tasks, a bounded number at a time.
-    pub fn create_bulk(&self, index_id: impl AsRef<str>) -> CreateBulk {
-        CreateBulk::new(self.clone(), index_id.as_ref().to_owned())
+    pub fn create_bulk(&self, index_id: impl Into<IndexId>) -> CreateBulk {
+        CreateBulk::new(self.clone(), index_id.into().into_inner())
     }
 
     /// Retrieves a task (`GET /tasks/{id}`).
-    pub fn retrieve(&self, id: impl AsRef<str>) -> RetrieveTask {
+    pub fn retrieve(&self, id: impl Into<TaskId>) -> RetrieveTask {
         RetrieveTask {
             tasks: self.clone(),
-            id: id.as_ref().to_owned(),
+            id: id.into().into_inner(),
             options: RequestOptions::new(),
         }
     }
@@ -104,18 +114,18 @@ impl Tasks {
     /// deleted, and for a `ready` task the video must be deleted first; otherwise the
     /// server answers `task_cannot_be_deleted`. [`DeleteTask::with_video`] does both,
     /// when asked.
-    pub fn delete(&self, id: impl AsRef<str>) -> DeleteTask {
+    pub fn delete(&self, id: impl Into<TaskId>) -> DeleteTask {
         DeleteTask {
             tasks: self.clone(),
-            id: id.as_ref().to_owned(),
+            id: id.into().into_inner(),
             with_video: false,
             options: RequestOptions::new(),
         }
     }
 
     /// Waits for a task, by id, to be `ready` or `failed`.
-    pub fn wait_for_done(&self, id: impl AsRef<str>) -> WaitForDone {
-        WaitForDone::new(self.clone(), id.as_ref().to_owned())
+    pub fn wait_for_done(&self, id: impl Into<TaskId>) -> WaitForDone {
+        WaitForDone::new(self.clone(), id.into().into_inner())
     }
 
     /// The import endpoints.
@@ -131,10 +141,10 @@ impl Tasks {
 
     /// The task counts of an index (`GET /tasks/status`, v1.2, undocumented by the
     /// API reference but served).
-    pub fn status(&self, index_id: impl AsRef<str>) -> IndexStatus {
+    pub fn status(&self, index_id: impl Into<IndexId>) -> IndexStatus {
         IndexStatus {
             tasks: self.clone(),
-            index_id: index_id.as_ref().to_owned(),
+            index_id: index_id.into().into_inner(),
             options: RequestOptions::new(),
         }
     }

@@ -1,7 +1,7 @@
 //! `GET /tasks`: one page ([`ListTasks`]) or every page ([`ListTaskPagination`],
 //! [`TaskPager`], streams).
 
-use twelvelabs_models::{SortBy, SortOption, Task, TaskPage, TaskStatus};
+use twelvelabs_models::{IndexId, SortBy, SortOption, Task, TaskId, TaskPage, TaskStatus};
 use twelvelabs_transport::{ApiRequest, Error, RequestOptions};
 
 use crate::filters::{DateFilter, TaskFilters};
@@ -15,13 +15,13 @@ macro_rules! impl_filter_setters {
     ($ty:ident) => {
         impl $ty {
             /// Only the task with this id (`_id`; v1.2).
-            pub fn id(mut self, id: impl Into<String>) -> Self {
-                self.filters.id = Some(id.into());
+            pub fn id(mut self, id: impl Into<TaskId>) -> Self {
+                self.filters.id = Some(id.into().into_inner());
                 self
             }
             /// Only tasks of this index.
-            pub fn index_id(mut self, index_id: impl AsRef<str>) -> Self {
-                self.filters.index_id = Some(index_id.as_ref().to_owned());
+            pub fn index_id(mut self, index_id: impl Into<IndexId>) -> Self {
+                self.filters.index_id = Some(index_id.into().into_inner());
                 self
             }
             /// Only tasks of videos with this file name.

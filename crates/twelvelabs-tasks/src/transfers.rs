@@ -2,7 +2,7 @@
 //! transfer (`POST /tasks/transfers`, v1.2).
 
 use twelvelabs_models::{
-    ImportLog, ImportLogs, ImportStatus, ImportVideosRequest, ImportVideosResponse,
+    ImportLog, ImportLogs, ImportStatus, ImportVideosRequest, ImportVideosResponse, IndexId,
     TransferFileEntry, UserMetadata,
 };
 use twelvelabs_transport::{ApiRequest, ApiVersion, Body, Error, Multipart, Part, RequestOptions};
@@ -38,12 +38,12 @@ impl Transfers {
     pub fn import_videos(
         &self,
         integration_id: impl AsRef<str>,
-        index_id: impl AsRef<str>,
+        index_id: impl Into<IndexId>,
     ) -> ImportVideos {
         ImportVideos {
             tasks: self.tasks.clone(),
             integration_id: integration_id.as_ref().to_owned(),
-            request: ImportVideosRequest::new(index_id.as_ref()),
+            request: ImportVideosRequest::new(index_id.into()),
             options: RequestOptions::new(),
         }
     }
@@ -52,12 +52,12 @@ impl Transfers {
     pub fn import_status(
         &self,
         integration_id: impl AsRef<str>,
-        index_id: impl AsRef<str>,
+        index_id: impl Into<IndexId>,
     ) -> GetImportStatus {
         GetImportStatus {
             tasks: self.tasks.clone(),
             integration_id: integration_id.as_ref().to_owned(),
-            index_id: index_id.as_ref().to_owned(),
+            index_id: index_id.into().into_inner(),
             options: RequestOptions::new(),
         }
     }
