@@ -27,7 +27,7 @@ use crate::{new_options, Indexes};
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
-#[must_use = "a builder does nothing until `.send().await`"]
+#[must_use = "a builder does nothing until it is awaited"]
 pub struct CreateIndex {
     indexes: Indexes,
     body: CreateIndexRequest,

@@ -318,7 +318,7 @@ pub type IndexPageStream = ItemStream<IndexPage>;
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
-#[must_use = "a builder does nothing until `.send().await`"]
+#[must_use = "a builder does nothing until it is awaited"]
 pub struct ListIndexes {
     indexes: Indexes,
     filters: IndexFilters,
@@ -371,7 +371,7 @@ impl ListIndexes {
 /// Builder for [`Indexes::list_pagination`]: fetches the first page and
 /// returns an [`IndexPager`] for the rest.
 #[derive(Debug, Clone)]
-#[must_use = "a builder does nothing until `.send().await`"]
+#[must_use = "a builder does nothing until it is awaited"]
 pub struct ListIndexPagination {
     indexes: Indexes,
     filters: IndexFilters,

@@ -338,7 +338,7 @@ pub type VideoPageStream = ItemStream<VideoPage>;
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
-#[must_use = "a builder does nothing until `.send().await`"]
+#[must_use = "a builder does nothing until it is awaited"]
 pub struct ListVideos {
     executor: Executor,
     index_id: IndexId,
@@ -394,7 +394,7 @@ impl ListVideos {
 /// Builder for [`Videos::list_pagination`](crate::Videos::list_pagination):
 /// fetches the first page and returns a [`VideoPager`] for the rest.
 #[derive(Debug, Clone)]
-#[must_use = "a builder does nothing until `.send().await`"]
+#[must_use = "a builder does nothing until it is awaited"]
 pub struct ListVideoPagination {
     executor: Executor,
     index_id: IndexId,

@@ -55,7 +55,7 @@ pub use list::{ListTaskPagination, ListTasks};
 pub use pagination::{TaskListSource, TaskPageStream, TaskPager, TaskStream};
 pub use source::{content_type_for, Upload};
 pub use transfers::{
-    GetImportLogs, GetImportStatus, ImportVideos, Transfer, TransferFile, Transfers,
+    GetImportLogs, GetImportStatus, ImportVideos, TransferFile, TransferSource, Transfers,
 };
 pub use twelvelabs_models::{SortBy, SortOption, TaskStatus};
 pub use wait::{
@@ -135,14 +135,14 @@ impl Tasks {
 
     /// Makes a cloud-to-cloud transfer from a JSON list of objects (v1.2).
     #[deprecated(note = "the API deprecates this endpoint: use `transfers().import_videos(..)`")]
-    pub fn transfer(&self, file: impl Into<TransferFile>) -> Transfer {
-        Transfer::new(self.clone(), file.into())
+    pub fn transfer(&self, file: impl Into<TransferSource>) -> TransferFile {
+        TransferFile::new(self.clone(), file.into())
     }
 
     /// The task counts of an index (`GET /tasks/status`, v1.2, undocumented by the
     /// API reference but served).
-    pub fn status(&self, index_id: impl Into<IndexId>) -> IndexStatus {
-        IndexStatus {
+    pub fn status(&self, index_id: impl Into<IndexId>) -> GetIndexStatus {
+        GetIndexStatus {
             tasks: self.clone(),
             index_id: index_id.into().into_inner(),
             options: RequestOptions::new(),
@@ -255,16 +255,16 @@ impl DeleteTask {
 /// Builder for [`Tasks::status`]; `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until it is awaited"]
-pub struct IndexStatus {
+pub struct GetIndexStatus {
     tasks: Tasks,
     index_id: String,
     options: RequestOptions,
 }
 
-impl_request_options!(IndexStatus);
-impl_into_future!(IndexStatus => IndexTaskStatus);
+impl_request_options!(GetIndexStatus);
+impl_into_future!(GetIndexStatus => IndexTaskStatus);
 
-impl IndexStatus {
+impl GetIndexStatus {
     /// Fetches the counts.
     pub async fn send(self) -> Result<IndexTaskStatus, Error> {
         check_id("index_id", &self.index_id)?;

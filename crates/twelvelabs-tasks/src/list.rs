@@ -127,7 +127,7 @@ pub(crate) async fn fetch_page(
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
-#[must_use = "a builder does nothing until `.send().await`"]
+#[must_use = "a builder does nothing until it is awaited"]
 pub struct ListTasks {
     tasks: Tasks,
     filters: TaskFilters,
@@ -172,7 +172,7 @@ impl ListTasks {
 /// Builder for [`Tasks::list_pagination`]: fetches the first page and returns a
 /// [`TaskPager`] for the rest.
 #[derive(Debug, Clone)]
-#[must_use = "a builder does nothing until `.send().await`"]
+#[must_use = "a builder does nothing until it is awaited"]
 pub struct ListTaskPagination {
     tasks: Tasks,
     filters: TaskFilters,
