@@ -12,6 +12,7 @@ use crate::{new_options, Indexes, MAX_PAGE_LIMIT};
 
 /// The filters, sort and page of `GET /indexes`.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct IndexFilters {
     /// `_id`. Not in the v1.3 reference, but the v1.3 Python SDK sends it, so
     /// it is sent in both versions.

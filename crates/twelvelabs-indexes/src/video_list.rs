@@ -34,6 +34,7 @@ const RESERVED: &[&str] = &[
 
 /// The filters, sort and page of `GET /indexes/{index-id}/videos`.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VideoFilters {
     /// `_id` (v1.2).
     pub id: Option<String>,

@@ -27,6 +27,7 @@ pub type UserMetadata = Map<String, Value>;
 /// ```
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ImportVideosRequest {
     /// The index to import into.
     pub index_id: IndexId,
@@ -67,6 +68,7 @@ impl<'de> Deserialize<'de> for ImportVideosRequest {
 
 /// The response of an import: videos accepted and files rejected up front.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ImportVideosResponse {
     /// Files that will be imported (missing/`null` → empty).
     pub videos: Vec<ImportedVideo>,
@@ -86,6 +88,7 @@ impl<'de> Deserialize<'de> for ImportVideosResponse {
 
 /// A file accepted by an import. Its `video_id` also identifies the task.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ImportedVideo {
     /// The video (and task) id.
     pub video_id: VideoId,
@@ -105,6 +108,7 @@ impl<'de> Deserialize<'de> for ImportedVideo {
 
 /// A file that could not be imported, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct FailedFile {
     /// The file name in the bucket.
     pub filename: String,
@@ -126,6 +130,7 @@ impl<'de> Deserialize<'de> for FailedFile {
 /// integration grouped by status. Every group defaults to empty (the API
 /// omits empty groups in its examples); serialisation always writes all seven.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ImportStatus {
     /// Files in the bucket not imported yet.
     pub not_imported: Vec<String>,
@@ -165,6 +170,7 @@ impl<'de> Deserialize<'de> for ImportStatus {
 /// A file of an import in a non-failed status group.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ImportVideoItem {
     /// The video (and task) id.
     pub video_id: VideoId,
@@ -189,6 +195,7 @@ impl<'de> Deserialize<'de> for ImportVideoItem {
 /// A file of an import that failed.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ImportFailedItem {
     /// The file name in the bucket.
     pub filename: String,
@@ -212,6 +219,7 @@ impl<'de> Deserialize<'de> for ImportFailedItem {
 
 /// `GET …/import/{integration-id}/logs`: import runs, oldest first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ImportLogs {
     /// The runs (missing/`null` → empty).
     pub data: Vec<ImportLog>,
@@ -228,6 +236,7 @@ impl<'de> Deserialize<'de> for ImportLogs {
 
 /// One import run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ImportLog {
     /// The target index.
     pub index_id: IndexId,
@@ -269,6 +278,7 @@ impl<'de> Deserialize<'de> for ImportLog {
 /// Video counts per status of an import run. A missing or `null` counter
 /// reads as `0`; integral floats are accepted.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct VideoStatusCounts {
     /// Videos in `ready`.
     pub ready: u64,

@@ -33,6 +33,7 @@ use crate::{IndexId, PageInfo};
 /// ```
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Index {
     /// The index id (`_id`).
     #[serde(rename = "_id")]
@@ -128,6 +129,7 @@ impl<'de> Deserialize<'de> for Index {
 /// and `finetuned` in responses.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Engine {
     /// `engine_name`: `marengo2.6`, `pegasus1.1`, …
     #[serde(rename = "engine_name")]
@@ -178,6 +180,7 @@ impl<'de> Deserialize<'de> for Engine {
 /// A v1.3 model: `{model_name, model_options}`, plus `addons` in some responses.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Model {
     /// `model_name`: `marengo2.7`, `pegasus1.2`, …
     #[serde(rename = "model_name")]
@@ -223,6 +226,7 @@ impl<'de> Deserialize<'de> for Model {
 
 /// One page of `GET /indexes`: `{"data": [...], "page_info": {...}}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct IndexPage {
     /// The indexes of this page.
     pub data: Vec<Index>,
@@ -251,6 +255,7 @@ impl<'de> Deserialize<'de> for IndexPage {
 /// v1.3; empty lists and `None` are omitted, never sent as `null`.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateIndexRequest {
     /// `index_name`.
     pub index_name: String,
@@ -265,8 +270,19 @@ pub struct CreateIndexRequest {
     pub addons: Option<Vec<String>>,
 }
 
+impl CreateIndexRequest {
+    /// A request for an index of this name; set `engines` or `models` next.
+    pub fn new(index_name: impl Into<String>) -> Self {
+        Self {
+            index_name: index_name.into(),
+            ..Self::default()
+        }
+    }
+}
+
 /// The `201` body of `POST /indexes`: `{"_id": "..."}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateIndexResponse {
     /// The new index's id.
     #[serde(rename = "_id")]
@@ -288,7 +304,17 @@ impl<'de> Deserialize<'de> for CreateIndexResponse {
 
 /// The JSON body of `PUT /indexes/{index-id}`: only the name can change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateIndexRequest {
     /// The new `index_name`.
     pub index_name: String,
+}
+
+impl UpdateIndexRequest {
+    /// A rename to `index_name`.
+    pub fn new(index_name: impl Into<String>) -> Self {
+        Self {
+            index_name: index_name.into(),
+        }
+    }
 }

@@ -10,6 +10,7 @@ use crate::Task;
 ///
 /// `data` missing or `null` reads as an empty page; `page_info` is required.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct TaskPage {
     /// The tasks of this page.
     pub data: Vec<Task>,
@@ -45,6 +46,7 @@ impl<'de> Deserialize<'de> for TaskPage {
 /// `page_info` of a list response. All four numbers are required; integral
 /// floats (`2.0`) are accepted.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct PageInfo {
     /// The page size the server applied.
     pub limit_per_page: u32,
@@ -60,6 +62,18 @@ pub struct PageInfo {
 }
 
 impl PageInfo {
+    /// Page `page` of `total_page`, `limit_per_page` items a page and
+    /// `total_results` in all (for tests and custom sources).
+    pub fn new(page: u32, total_page: u32, limit_per_page: u32, total_results: u64) -> Self {
+        Self {
+            limit_per_page,
+            page,
+            total_page,
+            total_results,
+            extra: Map::new(),
+        }
+    }
+
     /// `page < total_page`: the end is reached when the page retrieved equals
     /// the total number of pages (the documented rule).
     pub fn has_next_page(&self) -> bool {

@@ -22,6 +22,7 @@ use crate::{HlsStatus, IndexId, TaskId, TaskStatus, VideoId};
 /// docs call it "seconds") is kept in `extra` rather than failing the task.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Task {
     /// The task id (`_id`).
     #[serde(rename = "_id")]
@@ -123,6 +124,7 @@ impl<'de> Deserialize<'de> for Task {
 /// ```
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SystemMetadata {
     /// The original file name.
     pub filename: Option<String>,
@@ -180,6 +182,7 @@ impl<'de> Deserialize<'de> for SystemMetadata {
 /// The HLS stream of a task.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Hls {
     /// The `.m3u8` playlist URL.
     pub video_url: Option<String>,
@@ -211,6 +214,7 @@ impl<'de> Deserialize<'de> for Hls {
 /// Progress of an unfinished v1.2 task.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Process {
     /// Percent complete (`0.0..=100.0`).
     pub percentage: Option<f64>,

@@ -21,6 +21,7 @@ use crate::IndexId;
 /// ```
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct TransferFileEntry {
     /// The target index.
     pub index_id: IndexId,
@@ -61,6 +62,7 @@ impl<'de> Deserialize<'de> for TransferFileEntry {
 ///
 /// `index_id` is required; a missing or `null` counter reads as `0`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct IndexTaskStatus {
     /// The index summarised.
     pub index_id: IndexId,

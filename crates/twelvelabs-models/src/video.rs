@@ -35,6 +35,7 @@ use crate::{Hls, PageInfo, UserMetadata, VideoId};
 /// ```
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Video {
     /// The video id (`_id`).
     #[serde(rename = "_id")]
@@ -116,6 +117,7 @@ impl<'de> Deserialize<'de> for Video {
 /// `system_metadata` in v1.3).
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct VideoMetadata {
     /// The original file name.
     pub filename: Option<String>,
@@ -155,6 +157,7 @@ impl<'de> Deserialize<'de> for VideoMetadata {
 /// The `source` object of a video: `type` is required when the object is there.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct VideoOrigin {
     /// `type`.
     #[serde(rename = "type")]
@@ -183,6 +186,7 @@ impl<'de> Deserialize<'de> for VideoOrigin {
 /// One segment of a v1.3 transcription: `{start, end, value}`.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct TranscriptionSegment {
     /// Start, in seconds.
     pub start: Option<f64>,
@@ -209,6 +213,7 @@ impl<'de> Deserialize<'de> for TranscriptionSegment {
 
 /// One page of `GET /indexes/{index-id}/videos`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct VideoPage {
     /// The videos of this page.
     pub data: Vec<Video>,
@@ -238,6 +243,7 @@ impl<'de> Deserialize<'de> for VideoPage {
 /// the key. Unset fields are omitted; an update with nothing set is `{}`.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateVideoRequest {
     /// `video_title` (v1.2).
     #[serde(default)]

@@ -42,15 +42,13 @@ proptest! {
         secs in 0i64..4_000_000_000,
     ) {
         let at = chrono::DateTime::from_timestamp(secs, 0).unwrap();
-        let filters = TaskFilters {
-            index_id: Some(index_id.clone()),
-            filename: Some(filename.clone()),
-            width: Some(width),
-            page: Some(page),
-            page_limit: Some(limit),
-            created_at: Some(DateFilter::since(at)),
-            ..Default::default()
-        };
+        let mut filters = TaskFilters::default();
+        filters.index_id = Some(index_id.clone());
+        filters.filename = Some(filename.clone());
+        filters.width = Some(width);
+        filters.page = Some(page);
+        filters.page_limit = Some(limit);
+        filters.created_at = Some(DateFilter::since(at));
         let query = filters.to_query(ApiVersion::V1_2).unwrap();
         let url = executor(ApiVersion::V1_2).url_for(&["tasks".into()], &query).unwrap();
         let back: Vec<(String, String)> = url.query_pairs().into_owned().collect();

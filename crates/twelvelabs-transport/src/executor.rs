@@ -126,6 +126,7 @@ impl ApiRequest {
 
 /// A successful response, body read.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Response {
     /// The status.
     pub status: StatusCode,

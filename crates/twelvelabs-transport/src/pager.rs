@@ -328,16 +328,10 @@ mod tests {
             let n = if self.stuck { 1 } else { page.unwrap_or(1) };
             let total = self.total;
             Box::pin(async move {
-                Ok(IndexPage {
-                    data: vec![Index::new(format!("i{n}"), "n")],
-                    page_info: PageInfo {
-                        limit_per_page: 1,
-                        page: n,
-                        total_page: total,
-                        total_results: total.into(),
-                        extra: Default::default(),
-                    },
-                })
+                Ok(IndexPage::new(
+                    vec![Index::new(format!("i{n}"), "n")],
+                    PageInfo::new(n, total, 1, total.into()),
+                ))
             })
         }
     }

@@ -19,6 +19,7 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// One HTTP request, as the executor hands it to a transport. Its `Debug` hides the
 /// URL's user info and sensitive header values.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct HttpRequest {
     /// The method.
     pub method: Method,
@@ -110,6 +111,7 @@ pub enum CollectError {
 
 /// One HTTP response.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct HttpResponse {
     /// The status.
     pub status: StatusCode,
@@ -126,6 +128,16 @@ impl HttpResponse {
             status,
             headers,
             body: ResponseBody::Full(body.into()),
+        }
+    }
+
+    /// A response whose body arrives as a stream of chunks (the executor
+    /// stops reading at its size cap).
+    pub fn streaming(status: StatusCode, headers: HeaderMap, body: ResponseStream) -> Self {
+        HttpResponse {
+            status,
+            headers,
+            body: ResponseBody::Stream(body),
         }
     }
 }

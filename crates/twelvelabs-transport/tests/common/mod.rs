@@ -12,7 +12,7 @@ use futures_util::TryStreamExt;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use twelvelabs_transport::{
     ApiKey, Body, ClientConfig, Executor, HttpRequest, HttpResponse, HttpTransport, ManualClock,
-    ResponseBody, TransportError, TransportErrorKind,
+    TransportError, TransportErrorKind,
 };
 
 /// The secret used by every test; it must never show up in any output.
@@ -191,11 +191,11 @@ impl HttpTransport for FakeTransport {
                     pulled.fetch_add(1, Ordering::SeqCst);
                     Ok::<_, TransportError>(c)
                 });
-                Ok(HttpResponse {
-                    status: StatusCode::from_u16(status).unwrap(),
-                    headers: HeaderMap::new(),
-                    body: ResponseBody::Stream(Box::pin(stream)),
-                })
+                Ok(HttpResponse::streaming(
+                    StatusCode::from_u16(status).unwrap(),
+                    HeaderMap::new(),
+                    Box::pin(stream),
+                ))
             }
             Scripted::Fail { kind, source } => {
                 let e = TransportError::new(kind, format!("fake {kind:?} failure"));
