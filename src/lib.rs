@@ -38,6 +38,7 @@
 //! |---|---|---|
 //! | `reqwest` | yes | the reqwest transport with rustls ([`transport::ReqwestTransport`]) |
 //! | `native-tls` | no | the reqwest transport with the platform's TLS; with `default-features = false`, rustls is not compiled |
+//! | `test-util` | no | `twelvelabs::transport::testing::FakeTransport`: a scripted transport that records requests, for your tests |
 //! | `emulator` | no | `twelvelabs::emulator`: the local emulator (an axum web server) for demos and tests |
 //!
 //! With `default-features = false` and neither TLS feature, bring your own

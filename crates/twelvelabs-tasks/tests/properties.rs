@@ -1,29 +1,18 @@
 //! Property tests: query and multipart building never panic, and what they build
 //! parses back to what went in.
 
-use std::sync::Arc;
-
 use proptest::prelude::*;
 use twelvelabs_tasks::{DateFilter, TaskFilters};
+use twelvelabs_transport::testing::FakeTransport;
 use twelvelabs_transport::{
-    ApiKey, ApiVersion, ClientConfig, Executor, HttpRequest, HttpResponse, HttpTransport,
-    Multipart, Part, PartContent, TransportError,
+    ApiKey, ApiVersion, ClientConfig, Executor, Multipart, Part, PartContent,
 };
-
-#[derive(Debug)]
-struct Unreachable;
-
-#[async_trait::async_trait]
-impl HttpTransport for Unreachable {
-    async fn send(&self, _: HttpRequest) -> Result<HttpResponse, TransportError> {
-        unreachable!("these tests build requests, they never send them")
-    }
-}
 
 fn executor(version: ApiVersion) -> Executor {
     let mut cfg = ClientConfig::new(ApiKey::new("tlk_prop").unwrap());
     cfg.api_version = version;
-    Executor::new(Arc::new(Unreachable), cfg)
+    // These tests build requests and never send them: an empty script.
+    Executor::new(FakeTransport::new([]), cfg)
 }
 
 fn text() -> impl Strategy<Value = String> {
