@@ -158,8 +158,35 @@ impl ListTasks {
     }
 
     /// Every task matching the filters, across pages, from the page set (or 1).
+    ///
+    /// **Do not delete tasks while walking this stream.** Pages are offsets:
+    /// each task deleted pulls a later one onto a page already read, and that
+    /// one is silently skipped (deleting the failed tasks of a 23-task
+    /// listing this way deletes 13 and misses 10). Collect the ids first with
+    /// [`ListTasks::collect_ids`], then delete:
+    ///
+    /// ```no_run
+    /// # async fn demo(tasks: twelvelabs_tasks::Tasks) -> Result<(), twelvelabs_transport::Error> {
+    /// use twelvelabs_tasks::TaskStatus;
+    /// let failed = tasks.list().status(TaskStatus::Failed).collect_ids().await?;
+    /// for id in failed {
+    ///     tasks.delete(id).await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn into_stream(self) -> TaskStream {
         Pager::unstarted(TaskListSource::new(self.tasks, self.filters, self.options)).into_stream()
+    }
+
+    /// The ids of every task matching the filters, across pages, all read
+    /// before this returns: the safe first step of deleting what a listing
+    /// finds (see [`ListTasks::into_stream`] for why not to delete while
+    /// streaming).
+    pub async fn collect_ids(self) -> Result<Vec<TaskId>, Error> {
+        let ids = Pager::unstarted(TaskListSource::new(self.tasks, self.filters, self.options))
+            .collect_ids()
+            .await?;
+        Ok(ids.into_iter().map(TaskId::from).collect())
     }
 
     /// Every page matching the filters, from the page set (or 1).
