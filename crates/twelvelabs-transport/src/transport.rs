@@ -34,6 +34,20 @@ pub struct HttpRequest {
     pub timeout: Option<Duration>,
 }
 
+impl HttpRequest {
+    /// A request with no headers, no body and no timeout: for testing a
+    /// transport of your own (the executor builds the SDK's requests).
+    pub fn new(method: Method, url: Url) -> Self {
+        HttpRequest {
+            method,
+            url,
+            headers: HeaderMap::new(),
+            body: Body::Empty,
+            timeout: None,
+        }
+    }
+}
+
 impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpRequest")
