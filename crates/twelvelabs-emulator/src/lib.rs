@@ -34,6 +34,7 @@
 mod config;
 mod error;
 mod faults;
+mod intake;
 mod lifecycle;
 mod mp4;
 mod query;

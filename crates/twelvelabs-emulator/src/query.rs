@@ -3,10 +3,11 @@
 //! range keys (`created_at[gte]`, raw or percent-encoded) are kept.
 //!
 //! Date filters: a date-only value (`2024-03-01`) matches the whole UTC day; a
-//! full RFC 3339 timestamp matches exactly, to the millisecond. Ranges
+//! full RFC 3339 timestamp matches what happened on that UTC date at or after
+//! the given time (the spec's reading). Ranges
 //! (`[gte]`, `[lte]`) are inclusive; a date-only `lte` includes that whole day.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use percent_encoding::percent_decode_str;
 
 use crate::error::ApiError;
@@ -79,6 +80,14 @@ fn day_start(d: NaiveDate) -> DateTime<Utc> {
     d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
 }
 
+/// The last millisecond of a UTC day; saturates on the last representable
+/// day instead of overflowing (`created_at[lte]=+262142-12-31`).
+fn day_end(d: NaiveDate) -> DateTime<Utc> {
+    d.and_hms_milli_opt(23, 59, 59, 999)
+        .map(|t| t.and_utc())
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
 /// Exact-or-range filter on a timestamp.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct DateFilter {
@@ -93,7 +102,8 @@ impl DateFilter {
         let eq_ok = match self.eq {
             None => true,
             Some(DateValue::Day(d)) => t.date_naive() == d,
-            Some(DateValue::At(x)) => t == x,
+            // The spec: "on that date, at or after the given time".
+            Some(DateValue::At(x)) => t.date_naive() == x.date_naive() && t >= x,
         };
         eq_ok && self.gte.is_none_or(|g| t >= g) && self.lte.is_none_or(|l| t <= l)
     }
@@ -240,10 +250,7 @@ impl ListQuery {
                         (None, v) => f.eq = Some(v),
                         (Some("gte"), DateValue::Day(d)) => f.gte = Some(day_start(d)),
                         (Some("gte"), DateValue::At(t)) => f.gte = Some(t),
-                        (Some("lte"), DateValue::Day(d)) => {
-                            f.lte =
-                                Some(day_start(d) + TimeDelta::days(1) - TimeDelta::milliseconds(1))
-                        }
+                        (Some("lte"), DateValue::Day(d)) => f.lte = Some(day_end(d)),
                         (Some("lte"), DateValue::At(t)) => f.lte = Some(t),
                         (Some(_), _) => return Err(invalid()),
                     }
@@ -323,5 +330,18 @@ mod tests {
         assert!(ListQuery::parse(v, Some("status=done")).is_err());
         assert!(ListQuery::parse(v, Some("created_at[gt]=2024-01-01")).is_err());
         assert!(ListQuery::parse(v, Some("unknown=1")).is_ok());
+        // Extreme dates parse without overflowing.
+        for q in [
+            "created_at[lte]=+262142-12-31",
+            "created_at[gte]=+262142-12-31",
+            "created_at=+262142-12-31",
+            "created_at[lte]=-262143-01-01",
+            "updated_at[lte]=9999-12-31T23:59:59.999Z",
+        ] {
+            let parsed = ListQuery::parse(v, Some(q));
+            if let Ok(q) = parsed {
+                let _ = q.created_at.matches(Utc::now());
+            }
+        }
     }
 }

@@ -28,6 +28,9 @@ pub struct Stats {
     pub bytes_received: u64,
     /// Faults injected (by rate or by the `x-emulator-fault` header).
     pub faults_injected: u64,
+    /// Requests whose handler panicked (answered `500 internal_error`).
+    /// Handlers are meant to be total, so anything but 0 is a bug.
+    pub handler_panics: u64,
 }
 
 /// A running emulator. Dropping it aborts the server task; prefer
@@ -104,6 +107,7 @@ impl Emulator {
             tasks_stored: self.shared.store().len() as u64,
             bytes_received: c.bytes_received.load(Ordering::Relaxed),
             faults_injected: c.faults_injected.load(Ordering::Relaxed),
+            handler_panics: c.handler_panics.load(Ordering::Relaxed),
         }
     }
 

@@ -209,6 +209,7 @@ pub(crate) struct Counters {
     pub tasks_created: AtomicU64,
     pub bytes_received: AtomicU64,
     pub faults_injected: AtomicU64,
+    pub handler_panics: AtomicU64,
 }
 
 impl Counters {

@@ -6,7 +6,7 @@
 //! so the client always receives the error response instead of a reset.
 
 use axum::extract::multipart::{Field, MultipartError};
-use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::extract::{Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -22,8 +22,7 @@ use crate::source;
 use crate::store::{Counters, NewTask};
 use crate::version::Version;
 
-/// Longest accepted text part (URLs, ids, `user_metadata`).
-const MAX_TEXT_PART: usize = 1024 * 1024;
+use crate::intake::{self, MAX_TEXT_PART};
 
 #[derive(Debug)]
 struct Upload {
@@ -53,13 +52,6 @@ impl Form {
             self.error = Some(e);
         }
     }
-}
-
-fn bad_multipart(version: Version, e: &MultipartError) -> ApiError {
-    ApiError::invalid_msg(
-        version,
-        format!("The request body is not a valid multipart/form-data body: {e}"),
-    )
 }
 
 /// Reads a text part, up to [`MAX_TEXT_PART`] bytes. `Ok(None)` if longer.
@@ -152,12 +144,8 @@ fn apply_text(form: &mut Form, version: Version, name: &str, text: String) {
 async fn read_form(ctx: &Ctx, request: Request) -> Result<Form, ApiError> {
     let version = ctx.version;
     let max = ctx.shared.config.max_upload_bytes;
-    let mut multipart = Multipart::from_request(request, &()).await.map_err(|e| {
-        ApiError::invalid_msg(
-            version,
-            format!("The request body is not a valid multipart/form-data body: {e}"),
-        )
-    })?;
+    let (mut multipart, slot) = intake::guarded_multipart(version, request).await?;
+    let bad_multipart = |_: Version, e: &MultipartError| intake::multipart_error(version, &slot, e);
     let mut form = Form::default();
     while let Some(mut field) = multipart
         .next_field()

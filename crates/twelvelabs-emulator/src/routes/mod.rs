@@ -10,7 +10,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 
 use crate::error::ApiError;
 use crate::faults::{self, drain_body, DRAIN_CAP};
@@ -52,6 +52,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             shared.clone(),
             faults::fault_layer,
         ))
+        .layer(middleware::from_fn_with_state(shared.clone(), catch_panic))
         .layer(middleware::from_fn_with_state(shared, outer))
 }
 
@@ -125,6 +126,30 @@ async fn auth(State(shared): State<Arc<Shared>>, request: Request, next: Next) -
         Some(missing) => {
             drain_body(request.into_body(), DRAIN_CAP).await;
             ApiError::unauthorized(version, missing).into_response()
+        }
+    }
+}
+
+/// Turns a panic in a handler into `500` with the API's error body (instead
+/// of a dropped connection) and counts it in `Stats::handler_panics`. Handlers
+/// are meant to be total; this is the net under them.
+async fn catch_panic(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let version = Version::from_path(request.uri().path());
+    match std::panic::AssertUnwindSafe(next.run(request))
+        .catch_unwind()
+        .await
+    {
+        Ok(response) => response,
+        Err(_) => {
+            Counters::add(&shared.counters.handler_panics, 1);
+            tracing::error!("emulator handler panicked");
+            ApiError::new(
+                version,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "The emulator failed to handle this request.".to_owned(),
+            )
+            .into_response()
         }
     }
 }
