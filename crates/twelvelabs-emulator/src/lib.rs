@@ -34,6 +34,7 @@
 mod config;
 mod error;
 mod faults;
+mod indexes;
 mod intake;
 mod lifecycle;
 mod mp4;
@@ -47,8 +48,9 @@ mod version;
 mod wire;
 
 pub use config::{
-    EmulatorConfig, FaultConfig, Integration, IntegrationFile, Pace, DEFAULT_API_KEY,
-    DEFAULT_MAX_UPLOAD_BYTES, DEMO_INTEGRATION_ID,
+    EmulatorConfig, FaultConfig, IndexSeed, Integration, IntegrationFile, Pace, DEFAULT_API_KEY,
+    DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_REPORTED_DAILY_LIMIT, DEMO_INDEX_ID, DEMO_INDEX_NAME,
+    DEMO_INTEGRATION_ID,
 };
 pub use faults::FAULT_HEADER;
 pub use server::{Emulator, Stats};

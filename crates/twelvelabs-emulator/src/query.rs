@@ -40,8 +40,22 @@ pub(crate) fn get<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a st
         .map(|(_, v)| v.as_str())
 }
 
+/// A `page` value (≥ 1).
+pub(crate) fn parse_page(value: &str) -> Option<u64> {
+    value.trim().parse::<u64>().ok().filter(|p| *p >= 1)
+}
+
+/// A `page_limit` value (1..=50).
+pub(crate) fn parse_page_limit(value: &str) -> Option<u64> {
+    value
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|p| (1..=50).contains(p))
+}
+
 /// `field[op]` → `(field, Some(op))`.
-fn split_key(key: &str) -> (&str, Option<&str>) {
+pub(crate) fn split_key(key: &str) -> (&str, Option<&str>) {
     if let Some(stripped) = key.strip_suffix(']') {
         if let Some((base, op)) = stripped.split_once('[') {
             return (base, Some(op));
@@ -97,7 +111,21 @@ pub(crate) struct DateFilter {
 }
 
 impl DateFilter {
-    fn matches(&self, t: DateTime<Utc>) -> bool {
+    /// Applies `key[op]=value`; `Err` for an invalid date or operator.
+    pub(crate) fn set(&mut self, op: Option<&str>, value: &str) -> Result<(), ()> {
+        let v = parse_date(value).ok_or(())?;
+        match (op, v) {
+            (None, v) => self.eq = Some(v),
+            (Some("gte"), DateValue::Day(d)) => self.gte = Some(day_start(d)),
+            (Some("gte"), DateValue::At(t)) => self.gte = Some(t),
+            (Some("lte"), DateValue::Day(d)) => self.lte = Some(day_end(d)),
+            (Some("lte"), DateValue::At(t)) => self.lte = Some(t),
+            (Some(_), _) => return Err(()),
+        }
+        Ok(())
+    }
+
+    pub(crate) fn matches(&self, t: DateTime<Utc>) -> bool {
         let t = trunc_ms(t);
         let eq_ok = match self.eq {
             None => true,
@@ -118,11 +146,28 @@ pub(crate) struct NumFilter {
 }
 
 impl NumFilter {
+    /// Applies `key[op]=value`; `Err` for a non-finite number or bad operator.
+    pub(crate) fn set(&mut self, op: Option<&str>, value: &str) -> Result<(), ()> {
+        let v: f64 = value
+            .trim()
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite())
+            .ok_or(())?;
+        match op {
+            None => self.eq = Some(v),
+            Some("gte") => self.gte = Some(v),
+            Some("lte") => self.lte = Some(v),
+            Some(_) => return Err(()),
+        }
+        Ok(())
+    }
+
     fn is_set(&self) -> bool {
         self.eq.is_some() || self.gte.is_some() || self.lte.is_some()
     }
 
-    fn matches(&self, v: Option<f64>) -> bool {
+    pub(crate) fn matches(&self, v: Option<f64>) -> bool {
         if !self.is_set() {
             return true;
         }
@@ -182,21 +227,9 @@ impl ListQuery {
             let invalid = || ApiError::invalid(version, &key);
             let (base, op) = split_key(&key);
             match (base, op) {
-                ("page", None) => {
-                    q.page = value
-                        .trim()
-                        .parse::<u64>()
-                        .ok()
-                        .filter(|p| *p >= 1)
-                        .ok_or_else(invalid)?;
-                }
+                ("page", None) => q.page = parse_page(&value).ok_or_else(invalid)?,
                 ("page_limit", None) => {
-                    q.page_limit = value
-                        .trim()
-                        .parse::<u64>()
-                        .ok()
-                        .filter(|p| (1..=50).contains(p))
-                        .ok_or_else(invalid)?;
+                    q.page_limit = parse_page_limit(&value).ok_or_else(invalid)?
                 }
                 ("sort_by", None) => {
                     q.sort_by = match value.as_str() {
@@ -221,39 +254,20 @@ impl ListQuery {
                     }
                 }
                 ("duration" | "width" | "height", op) => {
-                    let v: f64 = value
-                        .trim()
-                        .parse()
-                        .ok()
-                        .filter(|v: &f64| v.is_finite())
-                        .ok_or_else(invalid)?;
                     let f = match base {
                         "duration" => &mut q.duration,
                         "width" => &mut q.width,
                         _ => &mut q.height,
                     };
-                    match op {
-                        None => f.eq = Some(v),
-                        Some("gte") => f.gte = Some(v),
-                        Some("lte") => f.lte = Some(v),
-                        Some(_) => return Err(invalid()),
-                    }
+                    f.set(op, &value).map_err(|()| invalid())?;
                 }
                 ("created_at" | "updated_at" | "estimated_time", op) => {
-                    let v = parse_date(&value).ok_or_else(invalid)?;
                     let f = match base {
                         "created_at" => &mut q.created_at,
                         "updated_at" => &mut q.updated_at,
                         _ => &mut q.estimated_time,
                     };
-                    match (op, v) {
-                        (None, v) => f.eq = Some(v),
-                        (Some("gte"), DateValue::Day(d)) => f.gte = Some(day_start(d)),
-                        (Some("gte"), DateValue::At(t)) => f.gte = Some(t),
-                        (Some("lte"), DateValue::Day(d)) => f.lte = Some(day_end(d)),
-                        (Some("lte"), DateValue::At(t)) => f.lte = Some(t),
-                        (Some(_), _) => return Err(invalid()),
-                    }
+                    f.set(op, &value).map_err(|()| invalid())?;
                 }
                 (_, Some(_)) if matches!(base, "_id" | "index_id" | "filename" | "status") => {
                     return Err(invalid());

@@ -114,7 +114,9 @@ impl Emulator {
     /// Inserts `count` tasks into `index_id` that stay in `status` forever
     /// (e.g. `"ready"`), for list and pagination benchmarks. Their
     /// `created_at` values are one millisecond apart, ending now. Returns the
-    /// task ids, oldest first.
+    /// task ids, oldest first. The index is created (named after its id) if
+    /// it does not exist. `ready` tasks have their video, so deleting one
+    /// needs the video deleted first, as with the API.
     ///
     /// # Panics
     /// If `status` is not one of `uploading`, `validating`, `pending`,
@@ -130,6 +132,7 @@ impl Emulator {
         let now = trunc_ms(Utc::now());
         let mut ids = Vec::with_capacity(count);
         let mut store = self.shared.store();
+        store.ensure_index(index_id, now);
         for i in 0..count {
             let created_at = now - TimeDelta::milliseconds((count - 1 - i) as i64);
             let id = store.new_id(created_at);

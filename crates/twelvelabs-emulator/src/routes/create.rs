@@ -240,8 +240,18 @@ fn commit(ctx: &Ctx, form: Form) -> Result<Value, ApiError> {
     if let Some(url) = &form.transcription_url {
         source::check_url(version, "transcription_url", url)?;
     }
-    if !shared.index_exists(&index_id) {
-        return Err(ApiError::not_exist(version, &index_id, "indexes"));
+    let pegasus = match shared.store().indexes.get(&index_id) {
+        Some(index) => index.has_pegasus(),
+        None => return Err(ApiError::not_exist(version, &index_id, "indexes")),
+    };
+    if let (None, Some(u), true) = (
+        &form.video_url,
+        &form.upload,
+        shared.config.check_prerequisites,
+    ) {
+        if u.is_video {
+            source::check_prerequisites(version, pegasus, &u.info)?;
+        }
     }
     // DOC10: when both are given, the URL wins.
     let (meta, outcome) = match (&form.video_url, form.upload) {
@@ -281,20 +291,26 @@ fn commit(ctx: &Ctx, form: Form) -> Result<Value, ApiError> {
 pub(crate) async fn create_task(State(ctx): State<Ctx>, request: Request) -> Response {
     let shared = ctx.shared.clone();
     let limit = shared.config.daily_create_limit;
+    let reported = shared.config.reported_daily_limit;
     let reserved = {
         let mut store = shared.store();
         let now = Utc::now();
         if store.daily.try_reserve(limit, now) {
             Ok(())
         } else {
-            Err(store.daily.info(limit, now))
+            Err(store.daily.info(limit, reported, now))
         }
     };
     if let Err(info) = reserved {
         drain_body(request.into_body(), DRAIN_CAP).await;
         let rate = format!("{} video indexing tasks per day", info.limit);
-        let mut response =
-            ApiError::too_many_requests(ctx.version, &rate, info.retry_after).into_response();
+        let mut response = ApiError::too_many_requests(
+            ctx.version,
+            &rate,
+            info.retry_after,
+            shared.config.retry_after_header,
+        )
+        .into_response();
         info.apply(response.headers_mut());
         return response;
     }
@@ -328,7 +344,7 @@ pub(crate) async fn create_task(State(ctx): State<Ctx>, request: Request) -> Res
         if result.is_err() {
             store.daily.release(now);
         }
-        store.daily.info(limit, now)
+        store.daily.info(limit, reported, now)
     };
     let mut response = match result {
         Ok(body) => Json(body).into_response(),

@@ -20,6 +20,7 @@ use crate::wire::RenderOpts;
 
 mod create;
 mod imports;
+mod indexes;
 mod tasks;
 mod transfers;
 
@@ -43,8 +44,12 @@ impl Ctx {
 
 /// Builds the whole application.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    let hls = Router::new()
+        .route("/hls/{video_id}/stream/{file}", get(indexes::hls_playlist))
+        .with_state(shared.clone());
     Router::new()
         .nest("/v1.2", version_router(Version::V12, shared.clone()))
+        .merge(hls)
         .nest("/v1.3", version_router(Version::V13, shared.clone()))
         .fallback(fallback)
         .layer(middleware::from_fn_with_state(shared.clone(), auth))
@@ -80,7 +85,28 @@ fn version_router(version: Version, shared: Arc<Shared>) -> Router {
         .route(
             "/tasks/transfers/import/{integration_id}/logs",
             get(imports::import_logs),
-        );
+        )
+        .route(
+            "/indexes",
+            get(indexes::list_indexes).post(indexes::create_index),
+        )
+        .route(
+            "/indexes/{index_id}",
+            get(indexes::retrieve_index)
+                .put(indexes::update_index)
+                .delete(indexes::delete_index),
+        )
+        .route("/indexes/{index_id}/videos", get(indexes::list_videos));
+    let video = get(indexes::retrieve_video)
+        .put(indexes::update_video)
+        .delete(indexes::delete_video);
+    r = r.route(
+        "/indexes/{index_id}/videos/{video_id}",
+        match version {
+            Version::V12 => video,
+            Version::V13 => video.patch(indexes::update_video),
+        },
+    );
     r = match version {
         Version::V12 => r.route("/tasks/status", get(tasks::index_status)).route(
             "/tasks/transfers",
@@ -113,8 +139,12 @@ async fn method_not_allowed(request: Request) -> Response {
     .into_response()
 }
 
-/// Checks `x-api-key`.
+/// Checks `x-api-key` (HLS playlists are public, as players fetch them
+/// directly).
 async fn auth(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    if request.method() == axum::http::Method::GET && request.uri().path().starts_with("/hls/") {
+        return next.run(request).await;
+    }
     let version = Version::from_path(request.uri().path());
     let verdict = match request.headers().get("x-api-key") {
         None => Some(true),
