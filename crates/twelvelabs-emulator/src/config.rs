@@ -40,6 +40,10 @@ pub struct EmulatorConfig {
     /// can be created with `POST /indexes`. A task naming an index that does
     /// not exist answers `404 resource_not_exist`.
     pub indexes: Vec<IndexSeed>,
+    /// Create an index (named after its id) the first time a task, import or
+    /// transfer names an unknown one, instead of answering `404`. For test
+    /// suites that give every test its own index id; off by default.
+    pub auto_create_indexes: bool,
     /// How fast tasks move through `validating → pending → queued → indexing → ready`.
     pub pace: Pace,
     /// Injected faults (all off by default).
@@ -71,6 +75,7 @@ impl Default for EmulatorConfig {
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             api_key: DEFAULT_API_KEY.to_owned(),
             indexes: vec![IndexSeed::demo()],
+            auto_create_indexes: false,
             pace: Pace::default(),
             faults: FaultConfig::default(),
             daily_create_limit: None,

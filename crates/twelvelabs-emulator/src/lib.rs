@@ -8,8 +8,10 @@
 //! the task lifecycle `validating → pending → queued → indexing → ready`
 //! (or `failed`) at a configurable [`Pace`], list filters and pagination, the
 //! documented error bodies, rate-limit headers and an optional daily limit,
-//! legacy transfers, cloud-to-cloud imports, and fault injection
-//! ([`FaultConfig`], or the `x-emulator-fault` request header).
+//! legacy transfers, cloud-to-cloud imports, indexes (`/indexes`, with the
+//! demo index [`DEMO_INDEX_ID`]) and the videos that `ready` tasks become
+//! (`/indexes/{id}/videos`), and fault injection ([`FaultConfig`], or the
+//! `x-emulator-fault` request header, applied before the API key is checked).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {

@@ -273,8 +273,13 @@ impl Shared {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Whether an index exists.
+    /// Whether an index exists (creating it under
+    /// `EmulatorConfig::auto_create_indexes`).
     pub fn index_exists(&self, index_id: &str) -> bool {
-        self.store().indexes.contains_key(index_id)
+        let mut store = self.store();
+        if self.config.auto_create_indexes && !index_id.trim().is_empty() {
+            store.ensure_index(index_id, lifecycle::trunc_ms(Utc::now()));
+        }
+        store.indexes.contains_key(index_id)
     }
 }

@@ -240,7 +240,8 @@ fn commit(ctx: &Ctx, form: Form) -> Result<Value, ApiError> {
     if let Some(url) = &form.transcription_url {
         source::check_url(version, "transcription_url", url)?;
     }
-    let pegasus = match shared.store().indexes.get(&index_id) {
+    let known = shared.index_exists(&index_id);
+    let pegasus = match shared.store().indexes.get(&index_id).filter(|_| known) {
         Some(index) => index.has_pegasus(),
         None => return Err(ApiError::not_exist(version, &index_id, "indexes")),
     };

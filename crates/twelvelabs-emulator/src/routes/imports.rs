@@ -339,7 +339,11 @@ pub(crate) async fn import_logs(
         let count = |s: Status| counts.get(&s).copied().unwrap_or(0);
         data.push(json!({
             "index_id": job.index_id,
-            "index_name": job.index_id,
+            // The index's current name (its id once the index is deleted).
+            "index_name": store
+                .indexes
+                .get(&job.index_id)
+                .map_or(job.index_id.as_str(), |i| i.name.as_str()),
             "created_at": ts(job.created_at),
             "ended_at": if running { Value::Null } else { Value::String(ts(ended)) },
             "video_status": {
