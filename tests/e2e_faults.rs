@@ -6,8 +6,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use twelvelabs::emulator::FAULT_HEADER;
 use twelvelabs::{ApiErrorKind, Error, RetryPolicy};
+use twelvelabs_emulator::FAULT_HEADER;
 
 #[tokio::test]
 async fn get_503_is_retried_three_times_then_fails() {
@@ -98,7 +98,7 @@ async fn create_503_after_commit_is_not_duplicated() {
 async fn rate_limit_above_cap_returns_error_without_sleeping() {
     // Retry-After is not documented by the API: the emulator sends it only
     // when asked, and this test is about honouring it.
-    let emu = twelvelabs::emulator::Emulator::start(twelvelabs::emulator::EmulatorConfig {
+    let emu = twelvelabs_emulator::Emulator::start(twelvelabs_emulator::EmulatorConfig {
         retry_after_header: true,
         auto_create_indexes: true,
         ..Default::default()

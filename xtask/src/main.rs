@@ -3,10 +3,13 @@
 
 mod bench;
 mod ci;
+mod msrv;
 mod resilience;
+mod support;
 
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use support::workspace_root;
 
 const USAGE: &str = "\
 cargo xtask <COMMAND> [ARGS]
@@ -19,15 +22,10 @@ COMMANDS:
                        BENCHMARKS.md)
     resilience [--quick]
                        Fault-injection runs against the embedded emulator
+    msrv               Check that every normal/build dependency in Cargo.lock
+                       declares a rust-version no newer than ours
     help               Print this help
 ";
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
-}
 
 /// Runs an async command on a multi-threaded tokio runtime.
 fn block_on(command: impl std::future::Future<Output = Result<(), String>>) -> Result<(), String> {
@@ -46,6 +44,7 @@ fn main() -> ExitCode {
     };
     let result = match command.as_str() {
         "ci" => ci::run(&workspace_root(), rest),
+        "msrv" => msrv::run(&workspace_root()),
         "bench" => block_on(bench::run(rest)),
         "resilience" => block_on(resilience::run(rest)),
         "help" | "-h" | "--help" => {
