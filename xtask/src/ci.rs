@@ -76,7 +76,13 @@ pub const STEPS: &[Step] = &[
     },
     step(
         "every crate packages as it would publish",
-        &["package", "--workspace", "--exclude", "xtask", "--allow-dirty"],
+        &[
+            "package",
+            "--workspace",
+            "--exclude",
+            "xtask",
+            "--allow-dirty",
+        ],
     ),
     step("resilience (quick)", &["xtask", "resilience", "--quick"]),
     step("benchmarks (quick)", &["xtask", "bench", "--quick"]),

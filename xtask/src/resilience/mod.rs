@@ -27,6 +27,8 @@ mod bad_inputs;
 mod canned;
 mod concurrency;
 mod dropped;
+mod hostile_queries;
+mod intake;
 mod rate_limit;
 mod retries;
 mod secrets;
@@ -147,6 +149,14 @@ pub async fn run(args: &[String]) -> Result<(), String> {
         (
             "9 64 waits + 64 uploads",
             Box::pin(concurrency::s9_concurrency(quick)),
+        ),
+        (
+            "10 emulator intake, hostile bodies",
+            Box::pin(intake::s10_intake(quick)),
+        ),
+        (
+            "11 emulator hostile queries",
+            Box::pin(hostile_queries::s11_hostile_queries(quick)),
         ),
     ];
     let total = scenarios.len();
