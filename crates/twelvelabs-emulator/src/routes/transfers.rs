@@ -14,8 +14,8 @@ use crate::faults::{drain_body, DRAIN_CAP};
 use crate::source;
 use crate::store::{Counters, NewTask};
 
-/// Largest accepted `file` part.
-const MAX_TRANSFER_FILE: usize = 16 * 1024 * 1024;
+/// Largest accepted `file` part (a JSON list of objects), as for JSON bodies.
+const MAX_TRANSFER_FILE: usize = crate::intake::MAX_JSON_BODY;
 
 #[derive(Debug, Deserialize)]
 struct TransferItem {
