@@ -96,32 +96,38 @@ impl Scanner {
 
     /// Feeds the next chunk of the body.
     pub(crate) fn feed(&mut self, chunk: &[u8]) -> Result<(), Violation> {
-        if self.state == State::Epilogue {
-            return Ok(());
-        }
-        let mut buf = std::mem::take(&mut self.carry);
-        buf.extend_from_slice(chunk);
-        let mut pos = 0;
+        // The stream is `carry ++ rest`; only the carry (shorter than the
+        // needle) is ever copied, never the chunk, so large uploads pay for
+        // the search alone.
+        let mut carry = std::mem::take(&mut self.carry);
+        let mut rest = chunk;
         loop {
-            let rest = &buf[pos..];
             let (needle, limit): (&[u8], Option<(usize, Violation)>) = match self.state {
                 State::Epilogue => return Ok(()),
                 State::Preamble => (&self.delim[2..], Some((MAX_PREAMBLE, Violation::Preamble))),
                 State::Headers => (b"\r\n\r\n", Some((MAX_PART_HEADERS, Violation::Headers))),
                 State::Body => (&self.delim, None),
             };
+            let total = carry.len() + rest.len();
             if self.state == State::Headers && !self.close_checked {
-                if rest.len() < 2 {
-                    self.carry = rest.to_vec();
+                if total < 2 {
+                    carry.extend_from_slice(rest);
+                    self.carry = carry;
                     return Ok(());
                 }
                 self.close_checked = true;
-                if rest.starts_with(b"--") {
+                let at = |i: usize| {
+                    carry
+                        .get(i)
+                        .copied()
+                        .unwrap_or_else(|| rest[i - carry.len()])
+                };
+                if at(0) == b'-' && at(1) == b'-' {
                     self.state = State::Epilogue;
                     return Ok(());
                 }
             }
-            match memmem::find(rest, needle) {
+            match find_joined(&carry, rest, needle) {
                 Some(p) => {
                     let consumed = p + needle.len();
                     if let Some((max, v)) = limit {
@@ -144,22 +150,44 @@ impl Scanner {
                         State::Epilogue => State::Epilogue,
                     };
                     self.in_state = 0;
-                    pos += consumed;
+                    // The match ends past the carry (the carry is shorter
+                    // than the needle).
+                    rest = &rest[consumed.saturating_sub(carry.len()).min(rest.len())..];
+                    carry.clear();
                 }
                 None => {
-                    let keep = rest.len().min(needle.len() - 1);
-                    self.in_state += rest.len() - keep;
+                    let keep = total.min(needle.len() - 1);
+                    self.in_state += total - keep;
                     if let Some((max, v)) = limit {
                         if self.in_state > max {
                             return Err(v);
                         }
                     }
-                    self.carry = rest[rest.len() - keep..].to_vec();
+                    self.carry = if keep <= rest.len() {
+                        rest[rest.len() - keep..].to_vec()
+                    } else {
+                        let mut c = carry[carry.len() - (keep - rest.len())..].to_vec();
+                        c.extend_from_slice(rest);
+                        c
+                    };
                     return Ok(());
                 }
             }
         }
     }
+}
+
+/// The position of `needle` in `carry ++ rest`, copying only the carry and
+/// the first `needle.len() - 1` bytes of `rest`.
+fn find_joined(carry: &[u8], rest: &[u8], needle: &[u8]) -> Option<usize> {
+    if !carry.is_empty() {
+        let mut seam = carry.to_vec();
+        seam.extend_from_slice(&rest[..rest.len().min(needle.len().saturating_sub(1))]);
+        if let Some(p) = memmem::find(&seam, needle) {
+            return Some(p);
+        }
+    }
+    memmem::find(rest, needle).map(|p| p + carry.len())
 }
 
 /// The `boundary` parameter of a `multipart/form-data` content type.
