@@ -15,11 +15,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use twelvelabs::emulator::{Emulator, EmulatorConfig, Pace};
 use twelvelabs::transport::{
     HttpRequest, HttpResponse, HttpTransport, ReqwestTransport, TransportError,
 };
 use twelvelabs::TwelveLabs;
+use twelvelabs_emulator::{Emulator, EmulatorConfig, Pace};
 
 /// One recorded exchange.
 #[derive(Debug, Clone)]

@@ -17,8 +17,8 @@ use std::time::Duration;
 
 use common::{delete_task, show, show_value, Backend, BoxError, SAMPLE_VIDEO};
 use indicatif::{ProgressBar, ProgressStyle};
-use twelvelabs::emulator::Pace;
 use twelvelabs::{Task, TaskStatus};
+use twelvelabs_emulator::Pace;
 
 #[tokio::main]
 async fn main() -> ExitCode {

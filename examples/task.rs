@@ -18,9 +18,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use common::{delete_task, print_task, Backend, BoxError, SAMPLE_VIDEO};
-use twelvelabs::emulator::Pace;
 use twelvelabs::models::TransferFileEntry;
 use twelvelabs::{ApiVersion, DateFilter, SortBy, SortOption, Task};
+use twelvelabs_emulator::Pace;
 
 #[tokio::main]
 async fn main() -> ExitCode {

@@ -16,8 +16,8 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use common::{Backend, BoxError};
-use twelvelabs::emulator::{Pace, DEMO_INTEGRATION_ID};
 use twelvelabs::models::{UserMetadata, VideoStatusCounts};
+use twelvelabs_emulator::{Pace, DEMO_INTEGRATION_ID};
 
 #[tokio::main]
 async fn main() -> ExitCode {

@@ -16,8 +16,8 @@ mod common;
 use std::process::ExitCode;
 
 use common::{delete_task, show, Backend, BoxError, SAMPLE_VIDEO};
-use twelvelabs::emulator::Pace;
 use twelvelabs::{ApiVersion, Error, TaskStatus, UserMetadata};
+use twelvelabs_emulator::Pace;
 
 #[tokio::main]
 async fn main() -> ExitCode {

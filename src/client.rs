@@ -184,7 +184,7 @@ impl TwelveLabsBuilder {
     }
 
     /// Your own `reqwest::Client` (see `ReqwestTransport::from_client` about redirects).
-    #[cfg(feature = "reqwest")]
+    #[cfg(any(feature = "reqwest", feature = "native-tls"))]
     pub fn reqwest_client(self, client: twelvelabs_transport::reqwest::Client) -> Self {
         self.transport(twelvelabs_transport::ReqwestTransport::from_client(client))
     }
@@ -262,7 +262,7 @@ impl TwelveLabsBuilder {
     }
 }
 
-#[cfg(feature = "reqwest")]
+#[cfg(any(feature = "reqwest", feature = "native-tls"))]
 fn default_transport(connect: Option<Duration>) -> Result<Arc<dyn HttpTransport>, Error> {
     Ok(Arc::new(
         twelvelabs_transport::ReqwestTransport::with_connect_timeout(
@@ -271,7 +271,7 @@ fn default_transport(connect: Option<Duration>) -> Result<Arc<dyn HttpTransport>
     ))
 }
 
-#[cfg(not(feature = "reqwest"))]
+#[cfg(not(any(feature = "reqwest", feature = "native-tls")))]
 fn default_transport(_connect: Option<Duration>) -> Result<Arc<dyn HttpTransport>, Error> {
     Err(Error::Config(
         "no transport: enable the `reqwest` feature or call `.transport(..)`".into(),

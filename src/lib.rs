@@ -29,10 +29,20 @@
 //! The crate is a facade over layers you can also use alone:
 //! [`models`] (serde types only), [`transport`] (the [`HttpTransport`] trait, the
 //! reqwest transport, retries and errors) and [`tasks`] (the resource API).
-//! With the `emulator` feature (default), [`emulator`] runs the API locally.
 //!
-//! Features: `reqwest` (default: the reqwest transport with rustls), `native-tls`,
-//! `emulator` (default).
+//! # Features
+//!
+//! | feature | default | what it gives |
+//! |---|---|---|
+//! | `reqwest` | yes | the reqwest transport with rustls ([`transport::ReqwestTransport`]) |
+//! | `native-tls` | no | the reqwest transport with the platform's TLS; with `default-features = false`, rustls is not compiled |
+//! | `emulator` | no | `twelvelabs::emulator`: the local emulator (an axum web server) for demos and tests |
+//!
+//! With `default-features = false` and neither TLS feature, bring your own
+//! [`HttpTransport`] through [`TwelveLabsBuilder::transport`]. The defaults are the
+//! production shape: no web server, no emulator; the examples and tests take the
+//! emulator as a dev-dependency.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client;
 
@@ -44,6 +54,11 @@ pub use twelvelabs_transport as transport;
 
 #[cfg(feature = "emulator")]
 pub use twelvelabs_emulator as emulator;
+
+// The README's Rust blocks compile (and run, unless `no_run`) as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 pub use twelvelabs_models::{
     ImportLog, ImportStatus, ImportVideosResponse, IndexId, PageInfo, SortBy, SortOption, Task,

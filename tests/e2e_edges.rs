@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use common::*;
 use futures_util::TryStreamExt;
-use twelvelabs::emulator::{Emulator, EmulatorConfig, Pace, FAULT_HEADER};
 use twelvelabs::{ApiErrorKind, ApiVersion, Error, Task, TaskStatus, TwelveLabs};
+use twelvelabs_emulator::{Emulator, EmulatorConfig, Pace, FAULT_HEADER};
 
 #[tokio::test]
 async fn daily_create_limit_gives_rate_limit_with_headers_and_no_sleep() {

@@ -6,8 +6,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use twelvelabs::emulator::FAULT_HEADER;
 use twelvelabs::{ApiErrorKind, Error, RetryPolicy};
+use twelvelabs_emulator::FAULT_HEADER;
 
 #[tokio::test]
 async fn get_503_is_retried_three_times_then_fails() {

@@ -6,9 +6,9 @@ use std::collections::{BTreeSet, HashSet};
 use std::time::Duration;
 
 use common::*;
-use twelvelabs::emulator::DEMO_INTEGRATION_ID;
 use twelvelabs::models::TransferFileEntry;
 use twelvelabs::{ApiErrorKind, ApiVersion, Error, TaskStatus};
+use twelvelabs_emulator::DEMO_INTEGRATION_ID;
 
 #[tokio::test]
 #[allow(deprecated)]

@@ -14,9 +14,9 @@ use std::error::Error as StdError;
 use std::fmt::Display;
 use std::time::Duration;
 
-use twelvelabs::emulator::{Emulator, EmulatorConfig, Pace};
 use twelvelabs::models::Task;
 use twelvelabs::TwelveLabs;
+use twelvelabs_emulator::{Emulator, EmulatorConfig, Pace};
 
 /// The error type of the examples: anything with a `Display`.
 pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;

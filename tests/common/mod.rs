@@ -5,9 +5,9 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use twelvelabs::emulator::{Emulator, EmulatorConfig, Pace};
 use twelvelabs::transport::ManualClock;
 use twelvelabs::{ApiVersion, Error, Task, TwelveLabs};
+use twelvelabs_emulator::{Emulator, EmulatorConfig, Pace};
 
 /// Both API versions, for loops.
 pub const VERSIONS: [ApiVersion; 2] = [ApiVersion::V1_2, ApiVersion::V1_3];

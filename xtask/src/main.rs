@@ -4,9 +4,11 @@
 mod bench;
 mod ci;
 mod resilience;
+mod support;
 
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use support::workspace_root;
 
 const USAGE: &str = "\
 cargo xtask <COMMAND> [ARGS]
@@ -21,13 +23,6 @@ COMMANDS:
                        Fault-injection runs against the embedded emulator
     help               Print this help
 ";
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
-}
 
 /// Runs an async command on a multi-threaded tokio runtime.
 fn block_on(command: impl std::future::Future<Output = Result<(), String>>) -> Result<(), String> {

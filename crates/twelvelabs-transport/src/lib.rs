@@ -22,6 +22,7 @@
 //!     .await?;
 //! # let _ = page; Ok(()) }
 //! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod body;
 pub mod clock;
@@ -31,7 +32,7 @@ pub mod executor;
 pub mod retry;
 pub mod transport;
 
-#[cfg(feature = "reqwest")]
+#[cfg(feature = "_reqwest")]
 pub mod reqwest_transport;
 
 pub use body::{
@@ -47,11 +48,11 @@ pub use transport::{
     TransportError, TransportErrorKind,
 };
 
-#[cfg(feature = "reqwest")]
+#[cfg(feature = "_reqwest")]
 pub use reqwest_transport::ReqwestTransport;
 
 /// The reqwest crate this transport is built on, for [`ReqwestTransport::from_client`].
-#[cfg(feature = "reqwest")]
+#[cfg(feature = "_reqwest")]
 pub use reqwest;
 
 /// Re-exported so custom transports need not depend on these crates directly.
