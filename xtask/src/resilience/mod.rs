@@ -26,6 +26,7 @@ mod after_commit;
 mod bad_inputs;
 mod canned;
 mod concurrency;
+mod decode_rss;
 mod dropped;
 mod rate_limit;
 mod retries;
@@ -116,6 +117,9 @@ fn describe(e: &Error) -> String {
 
 /// Entry point of `cargo xtask resilience [--quick]`.
 pub async fn run(args: &[String]) -> Result<(), String> {
+    if args.first().map(String::as_str) == Some("--decode-child") {
+        return decode_rss::decode_child(&args[1..]);
+    }
     let quick = args.iter().any(|a| a == "--quick");
     let bound = Duration::from_secs(if quick { 60 } else { 180 });
     println!("resilience: mode={}", if quick { "quick" } else { "full" });
@@ -147,6 +151,10 @@ pub async fn run(args: &[String]) -> Result<(), String> {
         (
             "9 64 waits + 64 uploads",
             Box::pin(concurrency::s9_concurrency(quick)),
+        ),
+        (
+            "10 decode 16 MiB hostile bodies",
+            Box::pin(decode_rss::s10_decode_rss()),
         ),
     ];
     let total = scenarios.len();
