@@ -120,7 +120,7 @@ async fn run(backend: &Backend, created: &mut Vec<String>) -> Result<(), BoxErro
     let done = task
         .wait_for_done()
         .sleep_interval(backend.poll_interval())
-        .timeout(if backend.is_emulated() {
+        .max_wait(if backend.is_emulated() {
             Duration::from_secs(60)
         } else {
             Duration::from_secs(3 * 60 * 60)

@@ -3,10 +3,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use twelvelabs_indexes::Indexes;
 use twelvelabs_tasks::Tasks;
 use twelvelabs_transport::http::{HeaderName, HeaderValue};
 use twelvelabs_transport::{
-    ApiKey, ApiVersion, ClientConfig, Clock, Error, Executor, HttpTransport, RetryPolicy,
+    redact, ApiKey, ApiVersion, ClientConfig, Clock, Error, Executor, HttpTransport, RetryPolicy,
 };
 
 /// The environment variable holding the API key.
@@ -27,7 +28,7 @@ pub const BASE_URL_ENV: &str = "TWELVELABS_BASE_URL";
 /// let v13 = TwelveLabs::builder()
 ///     .api_key("tlk_...")
 ///     .api_version(ApiVersion::V1_3)
-///     .timeout(Duration::from_secs(30))
+///     .attempt_timeout(Duration::from_secs(30))
 ///     .retry(RetryPolicy::default().with_max_attempts(5))
 ///     .build()?;
 /// # let _ = (client, v13); Ok(()) }
@@ -60,6 +61,12 @@ impl TwelveLabs {
         Tasks::new(self.executor.clone())
     }
 
+    /// The Index resource; its videos are under `client.index().video()`, as
+    /// in the Python SDK's `client.index.video`.
+    pub fn index(&self) -> Indexes {
+        Indexes::new(self.executor.clone())
+    }
+
     /// The API version this client speaks.
     pub fn api_version(&self) -> ApiVersion {
         self.executor.api_version()
@@ -87,8 +94,8 @@ pub struct TwelveLabsBuilder {
     base_url: Option<String>,
     api_version: Option<ApiVersion>,
     env: bool,
-    timeout: Option<Duration>,
-    upload_timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+    upload_attempt_timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     user_agent: Option<String>,
@@ -102,7 +109,10 @@ impl std::fmt::Debug for TwelveLabsBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TwelveLabsBuilder")
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
-            .field("base_url", &self.base_url)
+            .field(
+                "base_url",
+                &self.base_url.as_deref().map(redact::redact_url_text),
+            )
             .field("api_version", &self.api_version)
             .field("env", &self.env)
             .finish_non_exhaustive()
@@ -135,15 +145,17 @@ impl TwelveLabsBuilder {
         self
     }
 
-    /// The per-attempt timeout of ordinary calls (default 60 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+    /// The time each attempt of an ordinary call may take (default 60 s; must be
+    /// greater than zero). A whole call is bounded with `with_deadline` on it.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
         self
     }
 
-    /// The per-attempt timeout of uploads (default 1 hour).
-    pub fn upload_timeout(mut self, timeout: Duration) -> Self {
-        self.upload_timeout = Some(timeout);
+    /// The time each attempt of an upload may take (default 1 hour; must be
+    /// greater than zero).
+    pub fn upload_attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.upload_attempt_timeout = Some(timeout);
         self
     }
 
@@ -165,7 +177,8 @@ impl TwelveLabsBuilder {
         self
     }
 
-    /// A header sent on every request.
+    /// A header sent on every request. The values of `authorization`, `cookie` and
+    /// the like are marked sensitive, so they are never printed.
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
@@ -227,11 +240,20 @@ impl TwelveLabsBuilder {
         if let Some(v) = self.api_version {
             config.api_version = v;
         }
-        if let Some(t) = self.timeout {
-            config.timeout = t;
+        for (field, value) in [
+            ("attempt_timeout", self.attempt_timeout),
+            ("upload_attempt_timeout", self.upload_attempt_timeout),
+            ("connect_timeout", self.connect_timeout),
+        ] {
+            if value.is_some_and(|t| t.is_zero()) {
+                return Err(Error::invalid_input(field, "must be greater than zero"));
+            }
         }
-        if let Some(t) = self.upload_timeout {
-            config.upload_timeout = t;
+        if let Some(t) = self.attempt_timeout {
+            config.attempt_timeout = t;
+        }
+        if let Some(t) = self.upload_attempt_timeout {
+            config.upload_attempt_timeout = t;
         }
         if let Some(r) = self.retry {
             config.retry = r;
@@ -248,8 +270,11 @@ impl TwelveLabsBuilder {
         for (name, value) in self.headers {
             let n = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| Error::Config(format!("`{name}` is not a valid header name")))?;
-            let v = HeaderValue::from_str(&value)
+            let mut v = HeaderValue::from_str(&value)
                 .map_err(|_| Error::Config(format!("the value of header `{name}` is not valid")))?;
+            if redact::is_sensitive_header(n.as_str()) {
+                v.set_sensitive(true);
+            }
             config.default_headers.push((n, v));
         }
         let transport = match self.transport {
@@ -276,4 +301,39 @@ fn default_transport(_connect: Option<Duration>) -> Result<Arc<dyn HttpTransport
     Err(Error::Config(
         "no transport: enable the `reqwest` feature or call `.transport(..)`".into(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extreme_builder_arguments_and_secrets() {
+        let builder = || {
+            TwelveLabs::builder()
+                .api_key("tlk_test")
+                .base_url("http://user:pa55word@127.0.0.1:9")
+        };
+        assert!(!format!("{:?}", builder()).contains("pa55word"));
+        for zero in [
+            builder().attempt_timeout(Duration::ZERO),
+            builder().upload_attempt_timeout(Duration::ZERO),
+            builder().connect_timeout(Duration::ZERO),
+        ] {
+            assert!(matches!(zero.build(), Err(Error::InvalidInput { .. })));
+        }
+        let client = builder()
+            .attempt_timeout(Duration::MAX)
+            .upload_attempt_timeout(Duration::MAX)
+            .connect_timeout(Duration::MAX)
+            .max_response_bytes(u64::MAX)
+            .default_header("authorization", "Bearer default-secret")
+            .retry(RetryPolicy::default().with_max_attempts(u32::MAX))
+            .build()
+            .unwrap();
+        let shown = format!("{client:?}");
+        assert!(!shown.contains("pa55word") && !shown.contains("default-secret"));
+        let builder = builder().max_response_bytes(0);
+        assert!(builder.build().is_ok());
+    }
 }

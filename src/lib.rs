@@ -28,7 +28,9 @@
 //!
 //! The crate is a facade over layers you can also use alone:
 //! [`models`] (serde types only), [`transport`] (the [`HttpTransport`] trait, the
-//! reqwest transport, retries and errors) and [`tasks`] (the resource API).
+//! reqwest transport, retries and errors), [`tasks`] (the Task resource) and
+//! [`indexes`] (the Index and Video resources: `client.index()`,
+//! `client.index().video()`).
 //!
 //! # Features
 //!
@@ -48,6 +50,7 @@ mod client;
 
 pub use client::{TwelveLabs, TwelveLabsBuilder, API_KEY_ENV, API_KEY_ENV_ALT, BASE_URL_ENV};
 
+pub use twelvelabs_indexes as indexes;
 pub use twelvelabs_models as models;
 pub use twelvelabs_tasks as tasks;
 pub use twelvelabs_transport as transport;
@@ -60,9 +63,10 @@ pub use twelvelabs_emulator as emulator;
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+pub use twelvelabs_indexes::{Indexes, NumberFilter, Videos};
 pub use twelvelabs_models::{
-    ImportLog, ImportStatus, ImportVideosResponse, IndexId, PageInfo, SortBy, SortOption, Task,
-    TaskId, TaskPage, TaskStatus, UserMetadata, VideoId,
+    ImportLog, ImportStatus, ImportVideosResponse, Index, IndexId, PageInfo, SortBy, SortOption,
+    Task, TaskId, TaskPage, TaskStatus, UserMetadata, Video, VideoId,
 };
 pub use twelvelabs_tasks::{
     DateFilter, TaskFilters, TaskHandle, TaskPager, Tasks, Upload, VideoSource,

@@ -196,7 +196,7 @@ async fn stall_beyond_timeout_is_a_timeout() {
         .task()
         .retrieve(&id)
         .with_header(FAULT_HEADER, "stall:3000")
-        .with_timeout(Duration::from_millis(150))
+        .with_attempt_timeout(Duration::from_millis(150))
         .with_retry(RetryPolicy::none())
         .await
         .unwrap_err();

@@ -72,11 +72,13 @@ async fn wait_for_done_timeout_reports_last_state() {
         .task()
         .wait_for_done(created.id.as_str())
         .sleep_interval(Duration::from_secs(5))
-        .timeout(Duration::from_secs(9))
+        .max_wait(Duration::from_secs(9))
         .await
         .unwrap_err();
     match err {
-        twelvelabs::Error::WaitTimeout { last, .. } => {
+        twelvelabs::Error::WaitTimeout {
+            last: Some(last), ..
+        } => {
             assert!(!last.status.is_terminal(), "{:?}", last.status)
         }
         other => panic!("expected WaitTimeout, got {other:?}"),

@@ -1,25 +1,33 @@
-//! `cargo xtask ci`: the same steps as `.ci/run`, echoed, failing fast.
+//! `cargo xtask ci`: every check a landing must pass, in one place. `.ci/run` only
+//! calls this, so the steps are written once.
 
 use std::path::Path;
 use std::process::Command;
 
-/// One CI step: a program and its arguments.
+/// One CI step: `cargo` with these arguments and environment.
 pub struct Step {
-    /// What the step checks.
+    /// What the step proves.
     pub title: &'static str,
     /// `cargo` arguments.
     pub args: &'static [&'static str],
+    /// Extra environment variables.
+    pub env: &'static [(&'static str, &'static str)],
 }
 
-/// The steps, in order. Keep in sync with `.ci/run`.
+const fn step(title: &'static str, args: &'static [&'static str]) -> Step {
+    Step {
+        title,
+        args,
+        env: &[],
+    }
+}
+
+/// The steps, in order: cheap and likely-to-fail first.
 pub const STEPS: &[Step] = &[
-    Step {
-        title: "formatting",
-        args: &["fmt", "--all", "--check"],
-    },
-    Step {
-        title: "lints",
-        args: &[
+    step("formatting", &["fmt", "--all", "--check"]),
+    step(
+        "lints (every target, default features)",
+        &[
             "clippy",
             "--workspace",
             "--all-targets",
@@ -27,19 +35,57 @@ pub const STEPS: &[Step] = &[
             "-D",
             "warnings",
         ],
-    },
+    ),
+    step(
+        "the declared rust-version holds for every dependency",
+        &["xtask", "msrv"],
+    ),
+    step(
+        "the facade with no default features (bring your own transport)",
+        &["check", "-p", "twelvelabs", "--no-default-features"],
+    ),
+    step(
+        "the facade with native-tls only (no rustls)",
+        &[
+            "check",
+            "-p",
+            "twelvelabs",
+            "--no-default-features",
+            "--features",
+            "native-tls",
+        ],
+    ),
+    step(
+        "the transport without reqwest",
+        &[
+            "check",
+            "-p",
+            "twelvelabs-transport",
+            "--no-default-features",
+        ],
+    ),
+    step("the models alone", &["check", "-p", "twelvelabs-models"]),
+    step(
+        "tests (unit, integration, doc, README)",
+        &["test", "--workspace"],
+    ),
     Step {
-        title: "tests",
-        args: &["test", "--workspace"],
+        title: "docs build without warnings",
+        args: &["doc", "--workspace", "--no-deps", "--all-features"],
+        env: &[("RUSTDOCFLAGS", "-D warnings")],
     },
-    Step {
-        title: "resilience (quick)",
-        args: &["xtask", "resilience", "--quick"],
-    },
-    Step {
-        title: "benchmarks (quick)",
-        args: &["xtask", "bench", "--quick"],
-    },
+    step(
+        "every crate packages as it would publish",
+        &[
+            "package",
+            "--workspace",
+            "--exclude",
+            "xtask",
+            "--allow-dirty",
+        ],
+    ),
+    step("resilience (quick)", &["xtask", "resilience", "--quick"]),
+    step("benchmarks (quick)", &["xtask", "bench", "--quick"]),
 ];
 
 /// Runs every step from the workspace root, stopping at the first failure.
@@ -52,9 +98,15 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         }
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let started = std::time::Instant::now();
     for (i, step) in STEPS.iter().enumerate() {
+        let env: String = step
+            .env
+            .iter()
+            .map(|(k, v)| format!("{k}={v:?} "))
+            .collect();
         println!(
-            "==> [{}/{}] {}: cargo {}",
+            "==> [{}/{}] {}: {env}cargo {}",
             i + 1,
             STEPS.len(),
             step.title,
@@ -63,8 +115,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         if dry_run {
             continue;
         }
+        let t = std::time::Instant::now();
         let status = Command::new(&cargo)
             .args(step.args)
+            .envs(step.env.iter().copied())
             .current_dir(root)
             .status()
             .map_err(|e| format!("cannot run {cargo}: {e}"))?;
@@ -75,11 +129,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
                 step.args.join(" ")
             ));
         }
+        println!("    ({:.0} s)", t.elapsed().as_secs_f64());
     }
     if dry_run {
         println!("==> dry run: nothing was run");
     } else {
-        println!("==> CI passed");
+        println!("==> CI passed in {:.0} s", started.elapsed().as_secs_f64());
     }
     Ok(())
 }

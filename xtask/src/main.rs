@@ -3,6 +3,7 @@
 
 mod bench;
 mod ci;
+mod msrv;
 mod resilience;
 mod support;
 
@@ -21,6 +22,8 @@ COMMANDS:
                        BENCHMARKS.md)
     resilience [--quick]
                        Fault-injection runs against the embedded emulator
+    msrv               Check that every normal/build dependency in Cargo.lock
+                       declares a rust-version no newer than ours
     help               Print this help
 ";
 
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
     };
     let result = match command.as_str() {
         "ci" => ci::run(&workspace_root(), rest),
+        "msrv" => msrv::run(&workspace_root()),
         "bench" => block_on(bench::run(rest)),
         "resilience" => block_on(resilience::run(rest)),
         "help" | "-h" | "--help" => {

@@ -14,6 +14,9 @@
 //! * [`CreateTaskResponse`], [`IndexTaskStatus`], [`TransferFileEntry`].
 //! * Cloud import: [`ImportVideosRequest`], [`ImportVideosResponse`],
 //!   [`ImportStatus`], [`ImportLogs`].
+//! * Indexes and videos: [`Index`] ([`Engine`] in v1.2, [`Model`] in v1.3),
+//!   [`IndexPage`], [`Video`], [`VideoPage`], and the request bodies
+//!   [`CreateIndexRequest`], [`UpdateIndexRequest`], [`UpdateVideoRequest`].
 //! * [`ApiErrorBody`] — every error-body shape the API uses.
 //! * Open string enums with an `Unknown(String)` fallback: [`TaskStatus`],
 //!   [`HlsStatus`], [`SortBy`], [`SortOption`].
@@ -78,11 +81,13 @@ pub mod error_body;
 pub mod extra;
 pub mod ids;
 pub mod import;
+pub mod index;
 pub mod list;
 pub mod status;
 pub mod task;
 pub mod time;
 pub mod transfer;
+pub mod video;
 
 pub use create::CreateTaskResponse;
 pub use error_body::ApiErrorBody;
@@ -92,8 +97,14 @@ pub use import::{
     FailedFile, ImportFailedItem, ImportLog, ImportLogs, ImportStatus, ImportVideoItem,
     ImportVideosRequest, ImportVideosResponse, ImportedVideo, UserMetadata, VideoStatusCounts,
 };
+pub use index::{
+    CreateIndexRequest, CreateIndexResponse, Engine, Index, IndexPage, Model, UpdateIndexRequest,
+};
 pub use list::{PageInfo, SortBy, SortOption, TaskPage, MAX_PAGE_ITEMS};
 pub use status::{HlsStatus, TaskStatus};
 pub use task::{Hls, Process, SystemMetadata, Task};
 pub use time::{format_timestamp, parse_timestamp};
 pub use transfer::{IndexTaskStatus, TransferFileEntry};
+pub use video::{
+    TranscriptionSegment, UpdateVideoRequest, Video, VideoMetadata, VideoOrigin, VideoPage,
+};

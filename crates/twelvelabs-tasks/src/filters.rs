@@ -1,175 +1,11 @@
 //! List filters: values and typed date ranges, rendered the way the API reads them
 //! (`created_at=...`, `created_at[gte]=...`, repeated `status=...`).
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use twelvelabs_models::{SortBy, SortOption, TaskStatus};
 use twelvelabs_transport::{ApiVersion, Error};
 
-/// One end of a date filter.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum DateValue {
-    /// An instant.
-    At(DateTime<Utc>),
-    /// A whole UTC day (`2024-05-17`).
-    Day(NaiveDate),
-}
-
-impl DateValue {
-    fn render(&self) -> String {
-        match self {
-            DateValue::At(t) => t.to_rfc3339_opts(SecondsFormat::Millis, true),
-            DateValue::Day(d) => d.format("%Y-%m-%d").to_string(),
-        }
-    }
-
-    fn start(&self) -> DateTime<Utc> {
-        match self {
-            DateValue::At(t) => *t,
-            DateValue::Day(d) => d.and_hms_opt(0, 0, 0).expect("midnight").and_utc(),
-        }
-    }
-
-    /// Parses an RFC 3339 timestamp or a `YYYY-MM-DD` date.
-    pub fn parse(s: &str) -> Result<Self, Error> {
-        let s = s.trim();
-        if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-            return Ok(DateValue::At(t.with_timezone(&Utc)));
-        }
-        if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            return Ok(DateValue::Day(d));
-        }
-        Err(Error::invalid_input(
-            "date",
-            format!("`{s}` is neither an RFC 3339 timestamp nor a YYYY-MM-DD date"),
-        ))
-    }
-}
-
-impl From<DateTime<Utc>> for DateValue {
-    fn from(t: DateTime<Utc>) -> Self {
-        DateValue::At(t)
-    }
-}
-
-impl From<NaiveDate> for DateValue {
-    fn from(d: NaiveDate) -> Self {
-        DateValue::Day(d)
-    }
-}
-
-/// A filter on `created_at`, `updated_at` or `estimated_time`: one value, or an
-/// inclusive range (`[gte]`, `[lte]`).
-///
-/// ```
-/// use chrono::{TimeZone, Utc};
-/// use twelvelabs_tasks::DateFilter;
-///
-/// let january = DateFilter::between(
-///     Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap(),
-///     Utc.with_ymd_and_hms(2024, 2, 1, 0, 0, 0).unwrap(),
-/// );
-/// let since = DateFilter::since(Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap());
-/// let exact = DateFilter::parse("2024-09-17T07:53:46.365Z").unwrap();
-/// # let _ = (january, since, exact);
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DateFilter {
-    /// `field=value` (a date alone matches the whole UTC day).
-    On(DateValue),
-    /// `field[gte]=from&field[lte]=to`; either end may be open.
-    Range {
-        /// Inclusive lower bound.
-        gte: Option<DateValue>,
-        /// Inclusive upper bound.
-        lte: Option<DateValue>,
-    },
-}
-
-impl DateFilter {
-    /// Exactly this value.
-    pub fn on(value: impl Into<DateValue>) -> Self {
-        DateFilter::On(value.into())
-    }
-
-    /// From `from` to `to`, both inclusive.
-    pub fn between(from: impl Into<DateValue>, to: impl Into<DateValue>) -> Self {
-        DateFilter::Range {
-            gte: Some(from.into()),
-            lte: Some(to.into()),
-        }
-    }
-
-    /// At or after `from`.
-    pub fn since(from: impl Into<DateValue>) -> Self {
-        DateFilter::Range {
-            gte: Some(from.into()),
-            lte: None,
-        }
-    }
-
-    /// At or before `to`.
-    pub fn until(to: impl Into<DateValue>) -> Self {
-        DateFilter::Range {
-            gte: None,
-            lte: Some(to.into()),
-        }
-    }
-
-    /// Parses the seed's string form: one RFC 3339 timestamp or date.
-    pub fn parse(value: &str) -> Result<Self, Error> {
-        DateValue::parse(value).map(DateFilter::On)
-    }
-
-    pub(crate) fn check(&self, field: &str) -> Result<(), Error> {
-        match self {
-            DateFilter::Range {
-                gte: Some(a),
-                lte: Some(b),
-            } if a.start() > b.start() => Err(Error::invalid_input(
-                field,
-                format!(
-                    "the range is inverted: {} is after {}",
-                    a.render(),
-                    b.render()
-                ),
-            )),
-            DateFilter::Range {
-                gte: None,
-                lte: None,
-            } => Err(Error::invalid_input(
-                field,
-                "a range needs at least one end",
-            )),
-            _ => Ok(()),
-        }
-    }
-
-    fn push(&self, field: &str, query: &mut Vec<(String, String)>) {
-        match self {
-            DateFilter::On(v) => query.push((field.to_owned(), v.render())),
-            DateFilter::Range { gte, lte } => {
-                if let Some(v) = gte {
-                    query.push((format!("{field}[gte]"), v.render()));
-                }
-                if let Some(v) = lte {
-                    query.push((format!("{field}[lte]"), v.render()));
-                }
-            }
-        }
-    }
-}
-
-impl From<DateTime<Utc>> for DateFilter {
-    fn from(t: DateTime<Utc>) -> Self {
-        DateFilter::on(t)
-    }
-}
-
-impl From<NaiveDate> for DateFilter {
-    fn from(d: NaiveDate) -> Self {
-        DateFilter::on(d)
-    }
-}
+// The date filters are shared with the other resource crates.
+pub use twelvelabs_transport::query::{DateFilter, DateValue};
 
 /// The filters, sort and page of `GET /tasks`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -278,7 +114,7 @@ impl TaskFilters {
         ];
         for (field, filter) in dates {
             if let Some(f @ DateFilter::On(_)) = filter {
-                f.push(field, &mut q);
+                f.push_query(field, &mut q);
             }
         }
         for s in &self.status {
@@ -299,7 +135,7 @@ impl TaskFilters {
         for (field, filter) in dates {
             if let Some(f @ DateFilter::Range { .. }) = filter {
                 f.check(field)?;
-                f.push(field, &mut q);
+                f.push_query(field, &mut q);
             }
         }
         Ok(q)
@@ -309,7 +145,7 @@ impl TaskFilters {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use chrono::{NaiveDate, TimeZone, Utc};
 
     #[test]
     fn renders_like_the_python_sdk() {

@@ -9,10 +9,11 @@
 //! | `client.task.list(…)` | `tasks.list().index_id(..).page_limit(5).send().await?` |
 //! | `client.task.list_pagination(…)`, `next(p)` | `tasks.list_pagination().send().await?`, `p.next_page().await?` |
 //! | `client.task.delete(id)` | `tasks.delete(id).await?` |
+//! | — (delete the video, then the task) | `tasks.delete(id).with_video().await?` |
 //! | `client.task.transfer(file)` | `tasks.transfer(file).await?` (deprecated, v1.2) |
 //! | `client.task.transfers.import_videos(…)` | `tasks.transfers().import_videos(integration, index).send().await?` |
 //! | `…import_status(…)`, `…import_logs(…)` | `tasks.transfers().import_status(..).await?`, `.import_logs(..).await?` |
-//! | `**kwargs` | `.with_header(..)`, `.with_timeout(..)`, `.with_retry(..)` on every builder |
+//! | `**kwargs` | `.with_header(..)`, `.with_attempt_timeout(..)`, `.with_deadline(..)`, `.with_retry(..)` on every builder |
 //!
 //! Beyond the official SDKs: streams over pages ([`ListTasks::into_stream`]),
 //! typed date ranges ([`DateFilter`]), upload progress, bulk create with bounded
@@ -34,7 +35,7 @@ mod transfers;
 mod wait;
 
 use twelvelabs_models::{IndexTaskStatus, Task};
-use twelvelabs_transport::{ApiRequest, ApiVersion, Error, Executor, RequestOptions};
+use twelvelabs_transport::{ApiErrorKind, ApiRequest, ApiVersion, Error, Executor, RequestOptions};
 
 pub use bulk::{CreateBulk, DEFAULT_BULK_CONCURRENCY};
 pub use create::{CreateTask, VideoSource};
@@ -48,7 +49,7 @@ pub use transfers::{
 };
 pub use twelvelabs_models::{SortBy, SortOption, TaskStatus};
 pub use wait::{
-    WaitForDone, DEFAULT_MAX_CONSECUTIVE_ERRORS, DEFAULT_SLEEP_INTERVAL, DEFAULT_WAIT_TIMEOUT,
+    WaitForDone, DEFAULT_MAX_CONSECUTIVE_ERRORS, DEFAULT_MAX_WAIT, DEFAULT_SLEEP_INTERVAL,
 };
 
 use options::{check_id, impl_into_future, impl_request_options};
@@ -101,11 +102,13 @@ impl Tasks {
 
     /// Deletes a task (`DELETE /tasks/{id}`). Only `ready` and `failed` tasks can be
     /// deleted, and for a `ready` task the video must be deleted first; otherwise the
-    /// server answers `task_cannot_be_deleted`.
+    /// server answers `task_cannot_be_deleted`. [`DeleteTask::with_video`] does both,
+    /// when asked.
     pub fn delete(&self, id: impl AsRef<str>) -> DeleteTask {
         DeleteTask {
             tasks: self.clone(),
             id: id.as_ref().to_owned(),
+            with_video: false,
             options: RequestOptions::new(),
         }
     }
@@ -166,6 +169,7 @@ impl RetrieveTask {
 pub struct DeleteTask {
     tasks: Tasks,
     id: String,
+    with_video: bool,
     options: RequestOptions,
 }
 
@@ -173,9 +177,31 @@ impl_request_options!(DeleteTask);
 impl_into_future!(DeleteTask => ());
 
 impl DeleteTask {
-    /// Deletes the task. An empty 200 or 204 is success.
+    /// Also deletes the task's video, first, when the task is `ready`: the API
+    /// refuses to delete a `ready` task while its video exists. This retrieves
+    /// the task (to learn its `index_id` and `video_id`), deletes
+    /// `/indexes/{index_id}/videos/{video_id}` (a video already gone, 404, is
+    /// fine), then deletes the task. A task in any other status is deleted as
+    /// usual. If the video delete fails, the task is left alone and the error
+    /// returned.
+    ///
+    /// ```no_run
+    /// # async fn demo(tasks: twelvelabs_tasks::Tasks) -> Result<(), twelvelabs_transport::Error> {
+    /// tasks.delete("6734f1c2a1b2c3d4e5f60718").with_video().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn with_video(mut self) -> Self {
+        self.with_video = true;
+        self
+    }
+
+    /// Deletes the task (its video first, with [`DeleteTask::with_video`]). An
+    /// empty 200 or 204 is success.
     pub async fn send(self) -> Result<(), Error> {
         check_id("id", &self.id)?;
+        if self.with_video {
+            self.delete_video().await?;
+        }
         self.tasks
             .executor
             .send(
@@ -184,6 +210,35 @@ impl DeleteTask {
             )
             .await?;
         Ok(())
+    }
+}
+
+impl DeleteTask {
+    /// Deletes the video of a `ready` task; nothing for other statuses.
+    async fn delete_video(&self) -> Result<(), Error> {
+        let executor = &self.tasks.executor;
+        let task: Task = executor
+            .send_json(ApiRequest::get(["tasks", self.id.as_str()]), &self.options)
+            .await?;
+        if task.status != TaskStatus::Ready {
+            return Ok(());
+        }
+        let (Some(index_id), Some(video_id)) = (&task.index_id, &task.video_id) else {
+            // Nothing to delete by; the task delete will report what the server says.
+            tracing::warn!(task_id = %task.id, "ready task without index_id or video_id");
+            return Ok(());
+        };
+        let request =
+            ApiRequest::delete(["indexes", index_id.as_str(), "videos", video_id.as_str()]);
+        match executor.send(request, &self.options).await {
+            Ok(_) => Ok(()),
+            // Already deleted (perhaps by an earlier attempt of this call).
+            Err(e) if e.api().is_some_and(|a| a.kind == ApiErrorKind::NotFound) => {
+                tracing::debug!(%video_id, "the task's video was already deleted");
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
     }
 }
 

@@ -1,69 +1,8 @@
-//! Per-call options on every builder: `with_header`, `with_query`, `with_timeout`,
-//! `with_retry`, `with_options` — the `**kwargs` of the Python SDK, named so they can
+//! Per-call options on every builder: `with_header`, `with_sensitive_header`,
+//! `with_query`, `with_attempt_timeout`, `with_deadline`, `with_retry`,
+//! `with_options` — the `**kwargs` of the Python SDK, named so they can
 //! never collide with API fields.
 
-/// Implements the `with_*` option setters for a builder with an `options` field.
-macro_rules! impl_request_options {
-    ($ty:ident $(<$($lt:lifetime),*>)?) => {
-        impl $(<$($lt),*>)? $ty $(<$($lt),*>)? {
-            /// Adds a header to this call.
-            pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                self.options = self.options.with_header(name, value);
-                self
-            }
-
-            /// Adds a query parameter to this call.
-            pub fn with_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                self.options = self.options.with_query(name, value);
-                self
-            }
-
-            /// Overrides the per-attempt timeout of this call.
-            pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.options = self.options.with_timeout(timeout);
-                self
-            }
-
-            /// Overrides the retry policy of this call.
-            pub fn with_retry(mut self, retry: twelvelabs_transport::RetryPolicy) -> Self {
-                self.options = self.options.with_retry(retry);
-                self
-            }
-
-            /// Replaces all per-call options at once.
-            pub fn with_options(mut self, options: twelvelabs_transport::RequestOptions) -> Self {
-                self.options = options;
-                self
-            }
-        }
-    };
-}
-
-/// Implements `IntoFuture` for a builder with an `async fn send(self)`, so that
-/// `builder.await` and `builder.send().await` are the same.
-macro_rules! impl_into_future {
-    ($ty:ident => $out:ty) => {
-        impl std::future::IntoFuture for $ty {
-            type Output = Result<$out, twelvelabs_transport::Error>;
-            type IntoFuture =
-                std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send>>;
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
-        }
-    };
-}
-
-pub(crate) use impl_into_future;
-pub(crate) use impl_request_options;
-
-use twelvelabs_transport::Error;
-
-/// Checks an id argument before any request: not empty or blank. Other characters
-/// are percent-encoded by the executor, so they can never reach another endpoint.
-pub(crate) fn check_id(field: &str, value: &str) -> Result<(), Error> {
-    if value.trim().is_empty() {
-        return Err(Error::invalid_input(field, "must not be empty"));
-    }
-    Ok(())
-}
+// The builder machinery is shared with the other resource crates.
+pub(crate) use twelvelabs_transport::builder::check_id;
+pub(crate) use twelvelabs_transport::{impl_into_future, impl_request_options};

@@ -1,6 +1,13 @@
 //! [`TaskPager`]: page after page, with the same filters and options, ending on the
 //! last page without one wasted request and never looping.
+//!
+//! The listing ends on the last page (`page >= total_page`), on an empty page, or
+//! once the tasks seen reach `total_results`. A server whose pages contradict each
+//! other ends it with [`Error::InconsistentPagination`]: a page number that does
+//! not advance, a page bringing only tasks already seen, or more requests than
+//! the first page's `total_results` at `limit_per_page` can need (plus one).
 
+use std::collections::HashSet;
 use std::pin::Pin;
 
 use futures_core::Stream;
@@ -44,6 +51,13 @@ pub struct TaskPager {
     filters: TaskFilters,
     options: RequestOptions,
     state: State,
+    /// The ids seen so far, to stop on a page that repeats them.
+    seen: HashSet<String>,
+    /// Pages fetched by this pager.
+    requests: u64,
+    /// The most requests this listing may need, from its first page's
+    /// `total_results` and `limit_per_page` (a later page cannot raise it).
+    ceiling: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +79,9 @@ impl TaskPager {
             filters,
             options,
             state: State::Unstarted,
+            seen: HashSet::new(),
+            requests: 0,
+            ceiling: None,
         }
     }
 
@@ -105,27 +122,53 @@ impl TaskPager {
         }
         let page = fetch_page(&self.tasks, &filters, &self.options).await?;
         let previous = (self.state == State::Open).then_some(self.page_info.page);
+        self.requests += 1;
         self.data = page.data;
         self.page_info = page.page_info;
-        let last = self.page_info.page >= self.page_info.total_page || self.data.is_empty();
-        // A server that does not advance its page number would make us loop.
-        let stuck = previous.is_some_and(|p| self.page_info.page <= p);
-        if stuck {
-            tracing::warn!(
-                requested,
-                answered = self.page_info.page,
-                "the server did not advance the page number; stopping pagination"
-            );
-        }
-        self.state = if last || stuck {
-            State::Done
-        } else {
-            State::Open
+        let answered = self.page_info.page;
+        let new_ids = self
+            .data
+            .iter()
+            .filter(|t| self.seen.insert(t.id.to_string()))
+            .count();
+        let total = self.page_info.total_results;
+        let per_page = match self.page_info.limit_per_page {
+            0 => self.filters.page_limit.unwrap_or(0).max(1),
+            n => n,
         };
-        if stuck {
+        // Every page but the last is full, so this many requests reach the end;
+        // one more allows for a trailing empty page. Fixed by the first page, so
+        // a server that raises `total_results` on every page cannot extend it.
+        let ceiling = *self
+            .ceiling
+            .get_or_insert_with(|| total.div_ceil(u64::from(per_page)).saturating_add(1));
+        let inconsistency = if previous.is_some_and(|p| answered <= p) {
+            Some(format!(
+                "page {requested} was asked for, the server answered page {answered}"
+            ))
+        } else if previous.is_some() && !self.data.is_empty() && new_ids == 0 {
+            Some("the page brings only tasks already seen".to_owned())
+        } else if self.requests > ceiling {
+            Some(format!(
+                "{} requests made, more than the first page's total_results at {per_page} per page need ({ceiling})",
+                self.requests
+            ))
+        } else {
+            None
+        };
+        if let Some(reason) = inconsistency {
+            tracing::warn!(requested, answered, %reason, "inconsistent pagination; stopping");
+            self.state = State::Done;
             self.data.clear();
-            return Ok(false);
+            return Err(Error::InconsistentPagination {
+                page: requested,
+                reason,
+            });
         }
+        let last = answered >= self.page_info.total_page
+            || self.data.is_empty()
+            || self.seen.len() as u64 >= total;
+        self.state = if last { State::Done } else { State::Open };
         Ok(true)
     }
 

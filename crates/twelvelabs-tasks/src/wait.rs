@@ -10,8 +10,14 @@
 //! - 401, 403, 404 and every other non-transient error end the wait at once.
 //!   Transient errors (timeouts, connection errors, 408, 429, 5xx) are tolerated up
 //!   to [`WaitForDone::max_consecutive_errors`] in a row.
-//! - The deadline defaults to [`DEFAULT_WAIT_TIMEOUT`]; reaching it returns
-//!   [`Error::WaitTimeout`] with the last state seen.
+//! - The whole wait is bounded by [`WaitForDone::max_wait`] (default
+//!   [`DEFAULT_MAX_WAIT`]) and by a `with_deadline` if one is set, whichever is
+//!   shorter. Each poll runs under what is left of it, so no poll, retry or
+//!   `Retry-After` wait runs past it; reaching it returns [`Error::WaitTimeout`] with
+//!   the last state seen and the last error. A server asking for a wait that does
+//!   not fit (a 429 with `Retry-After` beyond the deadline) ends the wait at once.
+//!   No poll is started at the deadline itself: it could not finish before it.
+//! - A transient error's `Retry-After` lengthens the pause before the next poll.
 //! - Dropping the future cancels the wait at once; nothing is left running.
 
 use std::time::Duration;
@@ -24,14 +30,10 @@ use crate::Tasks;
 
 /// The default polling interval (the Python SDK's).
 pub const DEFAULT_SLEEP_INTERVAL: Duration = Duration::from_secs(5);
-/// The default deadline: longer than indexing a two-hour video takes.
-pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(3 * 60 * 60);
+/// The default bound of the whole wait: longer than indexing a two-hour video takes.
+pub const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(3 * 60 * 60);
 /// The default number of transient errors in a row before giving up.
 pub const DEFAULT_MAX_CONSECUTIVE_ERRORS: u32 = 5;
-
-/// The shortest per-poll timeout, so the last poll before the deadline can still
-/// complete.
-const MIN_POLL_TIMEOUT: Duration = Duration::from_secs(1);
 
 type Callback = Box<dyn FnMut(&Task) + Send + 'static>;
 
@@ -41,7 +43,7 @@ pub struct WaitForDone {
     tasks: Tasks,
     task_id: String,
     sleep_interval: Duration,
-    timeout: Option<Duration>,
+    max_wait: Option<Duration>,
     max_consecutive_errors: u32,
     callback: Option<Callback>,
     options: RequestOptions,
@@ -52,9 +54,10 @@ impl std::fmt::Debug for WaitForDone {
         f.debug_struct("WaitForDone")
             .field("task_id", &self.task_id)
             .field("sleep_interval", &self.sleep_interval)
-            .field("timeout", &self.timeout)
+            .field("max_wait", &self.max_wait)
             .field("max_consecutive_errors", &self.max_consecutive_errors)
             .field("callback", &self.callback.is_some())
+            .field("options", &self.options)
             .finish()
     }
 }
@@ -68,7 +71,7 @@ impl WaitForDone {
             tasks,
             task_id,
             sleep_interval: DEFAULT_SLEEP_INTERVAL,
-            timeout: Some(DEFAULT_WAIT_TIMEOUT),
+            max_wait: Some(DEFAULT_MAX_WAIT),
             max_consecutive_errors: DEFAULT_MAX_CONSECUTIVE_ERRORS,
             callback: None,
             options: RequestOptions::new(),
@@ -87,15 +90,18 @@ impl WaitForDone {
         self
     }
 
-    /// The overall deadline. Default [`DEFAULT_WAIT_TIMEOUT`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+    /// Bounds the whole wait, every poll and retry included. Default
+    /// [`DEFAULT_MAX_WAIT`]; `Duration::MAX` means no bound, `Duration::ZERO` gives up
+    /// at once. Each poll's attempts are bounded by
+    /// [`with_attempt_timeout`](Self::with_attempt_timeout).
+    pub fn max_wait(mut self, max_wait: Duration) -> Self {
+        self.max_wait = Some(max_wait);
         self
     }
 
-    /// Waits with no deadline at all. Prefer [`timeout`](Self::timeout).
-    pub fn no_timeout(mut self) -> Self {
-        self.timeout = None;
+    /// Waits with no bound at all. Prefer [`max_wait`](Self::max_wait).
+    pub fn no_max_wait(mut self) -> Self {
+        self.max_wait = None;
         self
     }
 
@@ -116,18 +122,24 @@ impl WaitForDone {
         crate::options::check_id("task_id", &self.task_id)?;
         let clock = std::sync::Arc::clone(self.tasks.executor().clock());
         let started = clock.now();
-        let deadline = self.timeout.map(|t| started + t);
+        // `with_deadline` bounds the whole wait too, not each poll.
+        let budget = match (self.max_wait, self.options.deadline()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        // A bound too far to be represented is no bound.
+        let deadline = budget.and_then(|b| started.checked_add(b));
         let mut last: Option<Task> = None;
+        let mut last_error: Option<Error> = None;
         let mut consecutive_errors = 0u32;
         loop {
-            // One poll may not outlive the deadline either.
             let mut options = self.options.clone();
             if let Some(deadline) = deadline {
                 let remaining = deadline.saturating_duration_since(clock.now());
-                let per_attempt = options
-                    .timeout()
-                    .unwrap_or(self.tasks.executor().config().timeout);
-                options = options.with_timeout(per_attempt.min(remaining).max(MIN_POLL_TIMEOUT));
+                if remaining.is_zero() {
+                    return Err(self.timed_out(started, clock.now(), last, last_error));
+                }
+                options = options.with_deadline(remaining);
             }
             match self
                 .tasks
@@ -138,6 +150,7 @@ impl WaitForDone {
             {
                 Ok(task) => {
                     consecutive_errors = 0;
+                    last_error = None;
                     if let Some(cb) = self.callback.as_mut() {
                         cb(&task);
                     }
@@ -146,30 +159,41 @@ impl WaitForDone {
                     }
                     last = Some(task);
                 }
+                Err(Error::DeadlineExceeded { last: cause, .. }) => {
+                    // The poll could not finish within the wait: nothing later can.
+                    let error = cause.map(|e| *e).or(last_error);
+                    return Err(self.timed_out(started, clock.now(), last, error));
+                }
                 Err(e) if e.is_transient() && consecutive_errors < self.max_consecutive_errors => {
                     consecutive_errors += 1;
                     tracing::debug!(task_id = %self.task_id, consecutive_errors, error = %e, "transient error while waiting");
+                    last_error = Some(e);
                 }
                 Err(e) => return Err(e),
             }
             let mut pause = self.sleep_interval;
+            if let Some(asked) = last_error.as_ref().and_then(Error::retry_after) {
+                pause = pause.max(asked);
+            }
             if let Some(deadline) = deadline {
-                let now = clock.now();
-                if now >= deadline {
-                    return Err(match last {
-                        Some(task) => Error::WaitTimeout {
-                            waited: now - started,
-                            last: Box::new(task),
-                        },
-                        None => Error::Timeout {
-                            timeout: now - started,
-                            outcome_unknown: false,
-                        },
-                    });
-                }
-                pause = pause.min(deadline - now);
+                pause = pause.min(deadline.saturating_duration_since(clock.now()));
             }
             clock.sleep(pause).await;
+        }
+    }
+
+    fn timed_out(
+        &self,
+        started: std::time::Instant,
+        now: std::time::Instant,
+        last: Option<Task>,
+        last_error: Option<Error>,
+    ) -> Error {
+        Error::WaitTimeout {
+            task_id: self.task_id.as_str().into(),
+            waited: now.saturating_duration_since(started),
+            last: last.map(Box::new),
+            last_error: last_error.map(Box::new),
         }
     }
 }

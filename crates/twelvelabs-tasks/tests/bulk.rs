@@ -37,7 +37,7 @@ async fn ten_urls_at_concurrency_3_keep_input_order_and_surface_one_failure() {
             log.lock().unwrap().push(Instant::now());
             let i = video_index(request);
             // Early items are slower, so later ones finish first.
-            let delay = Duration::from_millis(if i % 3 == 0 { 200 } else { 60 });
+            let delay = Duration::from_millis(if i.is_multiple_of(3) { 200 } else { 60 });
             if i == FAILING {
                 api_error(400, "video_file_broken", "Cannot read video file.").set_delay(delay)
             } else {

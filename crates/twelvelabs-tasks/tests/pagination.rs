@@ -148,7 +148,11 @@ async fn a_server_that_repeats_page_1_does_not_make_us_loop() {
     let (tasks, _) = client(&server, ApiVersion::V1_2);
     let mut pager = tasks.list_pagination().send().await.unwrap();
     assert!(pager.has_next_page());
-    assert!(pager.next_page().await.unwrap().is_none());
+    let err = pager.next_page().await.unwrap_err();
+    assert!(
+        matches!(&err, Error::InconsistentPagination { page: 2, reason } if reason.contains("answered page 1")),
+        "{err:?}"
+    );
     assert!(!pager.has_next_page());
     assert!(pager.next_page().await.unwrap().is_none());
     let pages = pages_requested(&received(&server).await);
@@ -164,12 +168,18 @@ async fn a_stream_over_a_stuck_server_ends_too() {
         .mount(&server)
         .await;
     let (tasks, _) = client(&server, ApiVersion::V1_2);
-    let all: Vec<_> = tasks.list().into_stream().try_collect().await.unwrap();
+    let all: Vec<_> = tasks.list().into_stream().collect().await;
+    assert_eq!(all.len(), 3, "two tasks, then the error, then the end");
+    let ok: Vec<_> = all[..2]
+        .iter()
+        .map(|r| r.as_ref().unwrap().clone())
+        .collect();
     assert_eq!(
-        task_ids(&all),
+        task_ids(&ok),
         ids(1),
         "the repeated page is not yielded twice"
     );
+    assert!(matches!(all[2], Err(Error::InconsistentPagination { .. })));
 }
 
 #[tokio::test]
@@ -325,4 +335,95 @@ async fn streams_are_send_and_can_run_on_another_task() {
     let handle = tokio::spawn(async move { tasks_stream.try_collect::<Vec<_>>().await });
     let all = handle.await.unwrap().unwrap();
     assert_eq!(all.len(), 4);
+}
+
+/// A page of tasks with these ids and this `page_info`.
+fn hostile_page(
+    page: u32,
+    ids: &[String],
+    total_page: u64,
+    total_results: u64,
+) -> serde_json::Value {
+    serde_json::json!({
+        "data": ids.iter().map(|id| task_json(id, "ready")).collect::<Vec<_>>(),
+        "page_info": {
+            "limit_per_page": 1,
+            "page": page,
+            "total_page": total_page,
+            "total_results": total_results
+        }
+    })
+}
+
+/// Answers every page with its own number and the ids `make(page)` gives.
+struct Advancing<F>(F);
+
+impl<F: Fn(u32) -> serde_json::Value + Send + Sync + 'static> wiremock::Respond for Advancing<F> {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let page = request
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "page")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(1);
+        ResponseTemplate::new(200).set_body_json((self.0)(page))
+    }
+}
+
+#[tokio::test]
+async fn a_huge_total_page_with_three_results_ends_after_the_third_task() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(Advancing(|p: u32| {
+            hostile_page(p, &[format!("t{p}")], u64::from(u32::MAX), 3)
+        }))
+        .mount(&server)
+        .await;
+    let (tasks, _) = client(&server, ApiVersion::V1_2);
+    let all: Vec<_> = tasks.list().into_stream().try_collect().await.unwrap();
+    assert_eq!(task_ids(&all), ["t1", "t2", "t3"]);
+    assert_eq!(received(&server).await.len(), 3);
+}
+
+#[tokio::test]
+async fn a_server_repeating_the_same_tasks_on_advancing_pages_is_an_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(Advancing(|p: u32| {
+            hostile_page(p, &["a".to_owned()], u64::from(u32::MAX), 3)
+        }))
+        .mount(&server)
+        .await;
+    let (tasks, _) = client(&server, ApiVersion::V1_2);
+    let all: Vec<_> = tasks.list().into_stream().collect().await;
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert!(
+        matches!(&all[1], Err(Error::InconsistentPagination { page: 2, reason }) if reason.contains("already seen")),
+        "{all:?}"
+    );
+    assert_eq!(received(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn more_pages_than_total_results_allow_is_an_error() {
+    let server = MockServer::start().await;
+    // Fresh ids on every page, but total_results says 3 at 1 per page.
+    Mock::given(method("GET"))
+        .respond_with(Advancing(|p: u32| {
+            let ids = [format!("a{p}"), format!("b{p}")];
+            let mut page = hostile_page(p, &ids, u64::from(u32::MAX), 1000);
+            page["page_info"]["total_results"] = serde_json::json!(3 + p);
+            page["page_info"]["limit_per_page"] = serde_json::json!(500);
+            page
+        }))
+        .mount(&server)
+        .await;
+    let (tasks, _) = client(&server, ApiVersion::V1_2);
+    let all: Vec<_> = tasks.list().into_stream().collect().await;
+    let err = all.last().unwrap().as_ref().unwrap_err();
+    assert!(
+        matches!(err, Error::InconsistentPagination { .. }),
+        "{err:?}"
+    );
+    assert!(received(&server).await.len() <= 3);
 }

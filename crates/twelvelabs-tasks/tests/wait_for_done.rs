@@ -217,20 +217,27 @@ async fn a_task_that_never_finishes_times_out_with_its_last_state() {
     let err = tasks
         .wait_for_done(TASK)
         .sleep_interval(Duration::from_secs(1))
-        .timeout(Duration::from_secs(10))
+        .max_wait(Duration::from_secs(10))
         .await
         .unwrap_err();
     match &err {
-        Error::WaitTimeout { waited, last } => {
+        Error::WaitTimeout {
+            waited,
+            last: Some(last),
+            last_error: None,
+            task_id,
+        } => {
             assert!(*waited >= Duration::from_secs(10), "{waited:?}");
             assert_eq!(last.status, TaskStatus::Indexing);
             assert_eq!(last.id, TASK);
+            assert_eq!(task_id.as_str(), TASK);
         }
         other => panic!("expected WaitTimeout, got {other:?}"),
     }
     assert!(clock.elapsed() >= Duration::from_secs(10));
     assert!(clock.elapsed() < Duration::from_secs(11));
-    assert_eq!(received(&server).await.len(), 11, "t = 0, 1, ..., 10");
+    // No poll starts at the deadline itself: it could not finish before it.
+    assert_eq!(received(&server).await.len(), 10, "t = 0, 1, ..., 9");
     let shown = err.to_string();
     assert!(
         shown.contains(TASK) && shown.contains("indexing"),
@@ -245,14 +252,17 @@ async fn the_last_sleep_is_clamped_to_the_deadline_and_unknown_statuses_keep_pol
     let err = tasks
         .wait_for_done(TASK)
         .sleep_interval(Duration::from_secs(3))
-        .timeout(Duration::from_secs(10))
+        .max_wait(Duration::from_secs(10))
         .await
         .unwrap_err();
     let secs = |s| Duration::from_secs(s);
     assert_eq!(clock.sleeps(), [secs(3), secs(3), secs(3), secs(1)]);
     match err {
-        Error::WaitTimeout { last, waited } => {
-            assert_eq!(last.status, TaskStatus::Unknown("archiving".into()));
+        Error::WaitTimeout { last, waited, .. } => {
+            assert_eq!(
+                last.unwrap().status,
+                TaskStatus::Unknown("archiving".into())
+            );
             assert_eq!(waited, secs(10));
         }
         other => panic!("expected WaitTimeout, got {other:?}"),
@@ -306,4 +316,123 @@ async fn the_wait_future_is_send() {
     let fut = std::future::IntoFuture::into_future(tasks.wait_for_done(TASK));
     let task = tokio::spawn(fut).await.unwrap().unwrap();
     assert_eq!(task.status, TaskStatus::Ready);
+}
+
+#[tokio::test]
+async fn a_retry_after_past_the_deadline_ends_the_wait_at_once_keeping_the_429() {
+    let server = scripted(vec![
+        state("indexing"),
+        ResponseTemplate::new(429)
+            .insert_header("retry-after", "30")
+            .set_body_raw(
+                r#"{"code":"too_many_requests","message":"slow down"}"#,
+                "application/json",
+            ),
+    ])
+    .await;
+    let (tasks, clock) = client(&server, ApiVersion::V1_2);
+    let err = tasks
+        .wait_for_done(TASK)
+        .sleep_interval(Duration::from_secs(1))
+        .max_wait(Duration::from_secs(5))
+        .await
+        .unwrap_err();
+    match &err {
+        Error::WaitTimeout {
+            last: Some(last),
+            last_error: Some(last_error),
+            ..
+        } => {
+            assert_eq!(last.status, TaskStatus::Indexing);
+            assert_eq!(last_error.status().map(|s| s.as_u16()), Some(429));
+            assert_eq!(last_error.retry_after(), Some(Duration::from_secs(30)));
+        }
+        other => panic!("expected WaitTimeout with the 429, got {other:?}"),
+    }
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(30)));
+    assert!(err.to_string().contains("429"), "{err}");
+    // Nothing slept past the deadline: one interval, then the 429 ended it.
+    assert_eq!(clock.elapsed(), Duration::from_secs(1));
+    assert_eq!(received(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn transient_errors_until_the_deadline_keep_the_last_one() {
+    let server = scripted(vec![state("indexing"), ResponseTemplate::new(503)]).await;
+    let (tasks, clock) = client(&server, ApiVersion::V1_2);
+    let err = tasks
+        .wait_for_done(TASK)
+        .sleep_interval(Duration::from_secs(1))
+        .max_wait(Duration::from_secs(5))
+        .max_consecutive_errors(u32::MAX)
+        .with_retry(RetryPolicy::none())
+        .await
+        .unwrap_err();
+    match &err {
+        Error::WaitTimeout {
+            last: Some(_),
+            last_error: Some(e),
+            ..
+        } => assert_eq!(e.status().map(|s| s.as_u16()), Some(503)),
+        other => panic!("expected WaitTimeout with the 503, got {other:?}"),
+    }
+    assert!(clock.elapsed() <= Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn with_deadline_bounds_the_whole_wait() {
+    let server = scripted(vec![state("indexing")]).await;
+    let (tasks, clock) = client(&server, ApiVersion::V1_2);
+    let err = tasks
+        .wait_for_done(TASK)
+        .sleep_interval(Duration::from_secs(1))
+        .with_deadline(Duration::from_secs(3))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::WaitTimeout { .. }), "{err:?}");
+    assert_eq!(clock.elapsed(), Duration::from_secs(3));
+}
+
+#[tokio::test]
+async fn extreme_arguments_do_not_panic() {
+    // Duration::MAX everywhere: no overflow, the wait simply has no bound.
+    let server = scripted(vec![state("indexing"), state("ready")]).await;
+    let (tasks, _clock) = client(&server, ApiVersion::V1_2);
+    let task = tasks
+        .wait_for_done(TASK)
+        .sleep_interval(Duration::MAX)
+        .max_wait(Duration::MAX)
+        .max_consecutive_errors(u32::MAX)
+        .with_attempt_timeout(Duration::MAX)
+        .with_deadline(Duration::MAX)
+        .await
+        .unwrap();
+    assert_eq!(task.status, TaskStatus::Ready);
+    // A zero bound gives up at once, without a request.
+    let server = scripted(vec![state("ready")]).await;
+    let (tasks, _) = client(&server, ApiVersion::V1_2);
+    let err = tasks
+        .wait_for_done(TASK)
+        .max_wait(Duration::ZERO)
+        .max_consecutive_errors(0)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::WaitTimeout {
+                last: None,
+                last_error: None,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(received(&server).await.is_empty());
+    let err = tasks
+        .wait_for_done(TASK)
+        .with_attempt_timeout(Duration::ZERO)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
 }

@@ -26,7 +26,8 @@ pub struct TokioClock;
 #[async_trait]
 impl Clock for TokioClock {
     fn now(&self) -> Instant {
-        Instant::now()
+        // tokio's clock, so that a paused test runtime pauses this clock too.
+        tokio::time::Instant::now().into_std()
     }
     fn now_utc(&self) -> DateTime<Utc> {
         Utc::now()
@@ -76,7 +77,8 @@ impl ManualClock {
 
     /// Moves time forward without sleeping.
     pub fn advance(&self, by: Duration) {
-        self.lock().elapsed += by;
+        let mut s = self.lock();
+        s.elapsed = s.elapsed.saturating_add(by);
     }
 
     /// Every sleep requested so far.
@@ -90,20 +92,32 @@ impl ManualClock {
     }
 }
 
+/// The latest instant representable after `start` (about a century on).
+fn far_future(start: Instant) -> Instant {
+    const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
+    start.checked_add(CENTURY).unwrap_or(start)
+}
+
 #[async_trait]
 impl Clock for ManualClock {
     fn now(&self) -> Instant {
         let s = self.lock();
-        s.start + s.elapsed
+        // Time saturates rather than overflow after a `Duration::MAX` sleep.
+        s.start
+            .checked_add(s.elapsed)
+            .unwrap_or_else(|| far_future(s.start))
     }
     fn now_utc(&self) -> DateTime<Utc> {
         let s = self.lock();
-        s.start_utc + chrono::Duration::from_std(s.elapsed).unwrap_or(chrono::Duration::zero())
+        chrono::Duration::from_std(s.elapsed)
+            .ok()
+            .and_then(|d| s.start_utc.checked_add_signed(d))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
     async fn sleep(&self, duration: Duration) {
         {
             let mut s = self.lock();
-            s.elapsed += duration;
+            s.elapsed = s.elapsed.saturating_add(duration);
             s.sleeps.push(duration);
         }
         // Let other tasks run, as a real sleep would.

@@ -9,6 +9,7 @@ use url::Url;
 
 use crate::clock::{Clock, TokioClock};
 use crate::error::Error;
+use crate::redact::{is_sensitive_header, redact_url, redact_url_text, REDACTED};
 use crate::retry::RetryPolicy;
 
 /// The production host.
@@ -116,9 +117,9 @@ pub struct ClientConfig {
     /// Headers sent on every request.
     pub default_headers: Vec<(HeaderName, HeaderValue)>,
     /// The time one attempt of an ordinary call may take. Default 60 s.
-    pub timeout: Duration,
+    pub attempt_timeout: Duration,
     /// The time one attempt of an upload may take. Default 1 hour.
-    pub upload_timeout: Duration,
+    pub upload_attempt_timeout: Duration,
     /// The retry policy.
     pub retry: RetryPolicy,
     /// The largest response body accepted. Default 16 MiB.
@@ -130,7 +131,7 @@ pub struct ClientConfig {
 impl fmt::Debug for ClientConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientConfig")
-            .field("base_url", &self.base_url.as_str())
+            .field("base_url", &redact_url(&self.base_url))
             .field("api_version", &self.api_version)
             .field("api_key", &self.api_key)
             .field("user_agent", &self.user_agent)
@@ -142,8 +143,8 @@ impl fmt::Debug for ClientConfig {
                     .map(|(n, _)| n.as_str())
                     .collect::<Vec<_>>(),
             )
-            .field("timeout", &self.timeout)
-            .field("upload_timeout", &self.upload_timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("upload_attempt_timeout", &self.upload_attempt_timeout)
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
             .finish()
@@ -159,8 +160,8 @@ impl ClientConfig {
             api_key,
             user_agent: concat!("twelvelabs-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
             default_headers: Vec::new(),
-            timeout: Duration::from_secs(60),
-            upload_timeout: Duration::from_secs(3600),
+            attempt_timeout: Duration::from_secs(60),
+            upload_attempt_timeout: Duration::from_secs(3600),
             retry: RetryPolicy::default(),
             max_response_bytes: 16 * 1024 * 1024,
             clock: Arc::new(TokioClock),
@@ -171,16 +172,18 @@ impl ClientConfig {
     /// segment at the end (`/v1.3`) is taken as the API version rather than doubled.
     pub fn parse_base_url(raw: &str) -> Result<(Url, Option<ApiVersion>), Error> {
         let trimmed = raw.trim().trim_end_matches('/');
+        // Error messages show the URL, never its user info.
+        let shown = redact_url_text(trimmed);
         let mut url = Url::parse(trimmed)
-            .map_err(|e| Error::Config(format!("invalid base URL `{trimmed}`: {e}")))?;
+            .map_err(|e| Error::Config(format!("invalid base URL `{shown}`: {e}")))?;
         if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
             return Err(Error::Config(format!(
-                "invalid base URL `{trimmed}`: expected http:// or https://"
+                "invalid base URL `{shown}`: expected http:// or https://"
             )));
         }
         if url.query().is_some() || url.fragment().is_some() {
             return Err(Error::Config(format!(
-                "invalid base URL `{trimmed}`: no query or fragment allowed"
+                "invalid base URL `{shown}`: no query or fragment allowed"
             )));
         }
         let mut version = None;
@@ -206,17 +209,82 @@ impl ClientConfig {
 ///
 /// let options = RequestOptions::new()
 ///     .with_header("x-trace-id", "abc123")
-///     .with_timeout(Duration::from_secs(10))
+///     .with_sensitive_header("x-proxy-token", "s3cret")
+///     .with_attempt_timeout(Duration::from_secs(10))
+///     .with_deadline(Duration::from_secs(30))
 ///     .with_retry(RetryPolicy::none());
-/// # let _ = options;
+/// assert!(!format!("{options:?}").contains("s3cret"));
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct RequestOptions {
-    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) headers: Vec<(String, HeaderInput)>,
     pub(crate) query: Vec<(String, String)>,
-    pub(crate) timeout: Option<Duration>,
+    pub(crate) attempt_timeout: Option<Duration>,
+    pub(crate) deadline: Option<Duration>,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) max_response_bytes: Option<u64>,
+}
+
+/// A per-call header value as given: text checked when the call is made, or a
+/// ready [`HeaderValue`]; either may be marked sensitive.
+#[derive(Clone)]
+pub(crate) enum HeaderInput {
+    Text { value: String, sensitive: bool },
+    Value(HeaderValue),
+}
+
+impl HeaderInput {
+    fn is_marked_sensitive(&self) -> bool {
+        match self {
+            HeaderInput::Text { sensitive, .. } => *sensitive,
+            HeaderInput::Value(v) => v.is_sensitive(),
+        }
+    }
+
+    /// The value to send, marked sensitive when its name or the caller says so
+    /// (so the header map's own `Debug` hides it too).
+    pub(crate) fn to_header_value(&self, name: &str) -> Option<HeaderValue> {
+        let mut value = match self {
+            HeaderInput::Text { value, .. } => HeaderValue::from_str(value).ok()?,
+            HeaderInput::Value(v) => v.clone(),
+        };
+        if self.is_marked_sensitive() || is_sensitive_header(name) {
+            value.set_sensitive(true);
+        }
+        Some(value)
+    }
+}
+
+impl fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Headers<'a>(&'a [(String, HeaderInput)]);
+        impl fmt::Debug for Headers<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let mut list = f.debug_list();
+                for (name, value) in self.0 {
+                    let shown: &dyn fmt::Debug =
+                        if value.is_marked_sensitive() || is_sensitive_header(name) {
+                            &REDACTED
+                        } else {
+                            match value {
+                                HeaderInput::Text { value, .. } => value,
+                                HeaderInput::Value(v) => v,
+                            }
+                        };
+                    list.entry(&(name, shown));
+                }
+                list.finish()
+            }
+        }
+        f.debug_struct("RequestOptions")
+            .field("headers", &Headers(&self.headers))
+            .field("query", &self.query)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("deadline", &self.deadline)
+            .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish()
+    }
 }
 
 impl RequestOptions {
@@ -227,8 +295,38 @@ impl RequestOptions {
 
     /// Adds a header (checked when the call is made; an invalid one is an
     /// [`Error::InvalidInput`] before any request). `x-api-key` cannot be overridden.
+    /// The values of `authorization`, `cookie` and the like are never printed.
     pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
+        self.headers.push((
+            name.into(),
+            HeaderInput::Text {
+                value: value.into(),
+                sensitive: false,
+            },
+        ));
+        self
+    }
+
+    /// Adds a header whose value is a secret: sent as usual, never printed.
+    pub fn with_sensitive_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.headers.push((
+            name.into(),
+            HeaderInput::Text {
+                value: value.into(),
+                sensitive: true,
+            },
+        ));
+        self
+    }
+
+    /// Adds a ready header value; one marked with [`HeaderValue::set_sensitive`] is
+    /// never printed.
+    pub fn with_header_value(mut self, name: impl Into<String>, value: HeaderValue) -> Self {
+        self.headers.push((name.into(), HeaderInput::Value(value)));
         self
     }
 
@@ -238,9 +336,20 @@ impl RequestOptions {
         self
     }
 
-    /// Overrides the per-attempt timeout.
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+    /// Overrides the time one attempt may take (it must be greater than zero;
+    /// `Duration::MAX` means no limit). Retries get it afresh.
+    pub fn with_attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// Bounds the whole call, from when it starts: attempts, backoff, `Retry-After`
+    /// waits and body reads. No wait runs past it, no attempt starts that could
+    /// not finish before it, and the running attempt is cut at it; the call then
+    /// fails with [`Error::DeadlineExceeded`], which keeps the last error seen.
+    /// `Duration::MAX` means no deadline.
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
         self
     }
 
@@ -256,9 +365,14 @@ impl RequestOptions {
         self
     }
 
-    /// The timeout override, if any.
-    pub fn timeout(&self) -> Option<Duration> {
-        self.timeout
+    /// The per-attempt timeout override, if any.
+    pub fn attempt_timeout(&self) -> Option<Duration> {
+        self.attempt_timeout
+    }
+
+    /// The whole-call deadline, if any.
+    pub fn deadline(&self) -> Option<Duration> {
+        self.deadline
     }
 
     /// The retry override, if any.
@@ -294,7 +408,11 @@ mod tests {
         let key = ApiKey::new(" tlk_secret ").unwrap();
         assert_eq!(key.expose(), "tlk_secret");
         assert!(!format!("{key:?} {key}").contains("secret"));
-        let cfg = ClientConfig::new(key);
+        let mut cfg = ClientConfig::new(key);
         assert!(!format!("{cfg:?}").contains("secret"));
+        cfg.base_url = Url::parse("https://user:pa55word@host.example/").unwrap();
+        assert!(!format!("{cfg:?}").contains("pa55word"));
+        let err = ClientConfig::parse_base_url("ftp://user:pa55word@x").unwrap_err();
+        assert!(!err.to_string().contains("pa55word"), "{err}");
     }
 }

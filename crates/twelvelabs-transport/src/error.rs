@@ -9,10 +9,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use bytes::Bytes;
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use http::{HeaderMap, StatusCode};
 use twelvelabs_models::{ApiErrorBody, Task, TaskId};
 
+pub use crate::ratelimit::RateLimit;
 use crate::transport::{BoxError, TransportError};
 
 /// The SDK's error.
@@ -86,13 +87,31 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    /// `wait_for_done` reached its deadline; the last observed task is kept.
-    #[error("task {} still {} after waiting {waited:?}", .last.id, .last.status)]
+    /// A call reached its deadline ([`RequestOptions::with_deadline`]): a wait or a
+    /// new attempt would not have fit, or the running attempt was cut at it.
+    ///
+    /// [`RequestOptions::with_deadline`]: crate::RequestOptions::with_deadline
+    #[error("the {deadline:?} deadline of the call was reached{}", last_suffix(.last.as_deref()))]
+    DeadlineExceeded {
+        /// The deadline the call was given.
+        deadline: Duration,
+        /// The last error seen before it (a 429 with its `retry_after`, a timeout
+        /// of the attempt cut at the deadline...), if an attempt was made.
+        last: Option<Box<Error>>,
+    },
+
+    /// `wait_for_done` reached its deadline; the last observed task and the last
+    /// error are kept.
+    #[error("task {task_id} {} after waiting {waited:?}{}", wait_state(.last.as_deref()), last_suffix(.last_error.as_deref()))]
     WaitTimeout {
+        /// The task waited on.
+        task_id: TaskId,
         /// How long it waited.
         waited: Duration,
-        /// The last state seen.
-        last: Box<Task>,
+        /// The last state seen, if any poll succeeded.
+        last: Option<Box<Task>>,
+        /// The error of the last poll, if it failed (a 429 keeps its `retry_after`).
+        last_error: Option<Box<Error>>,
     },
 
     /// The task was created, but the follow-up retrieve failed: the id is not lost.
@@ -105,9 +124,32 @@ pub enum Error {
         source: Box<Error>,
     },
 
+    /// A listing's pages contradict each other (a page number that does not
+    /// advance, a page of tasks already seen, more pages than `total_results`
+    /// allows): the listing ends here rather than never.
+    #[error("inconsistent pagination at page {page}: {reason}")]
+    InconsistentPagination {
+        /// The page whose answer was inconsistent.
+        page: u32,
+        /// What was inconsistent.
+        reason: String,
+    },
+
     /// The client is misconfigured (empty API key, bad base URL...).
     #[error("configuration error: {0}")]
     Config(String),
+}
+
+fn last_suffix(last: Option<&Error>) -> String {
+    last.map(|e| format!("; last error: {e}"))
+        .unwrap_or_default()
+}
+
+fn wait_state(last: Option<&Task>) -> String {
+    match last {
+        Some(task) => format!("still {}", task.status),
+        None => "never seen".to_owned(),
+    }
 }
 
 fn unknown_suffix(outcome_unknown: bool) -> &'static str {
@@ -127,11 +169,22 @@ impl Error {
         }
     }
 
-    /// The API error, if the server answered with an error status.
+    /// The API error, if the server answered with an error status (for a deadline
+    /// or a wait timeout, the one of the last error seen).
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(e) => Some(e),
             Error::TaskCreated { source, .. } => source.api(),
+            _ => self.last_error().and_then(Error::api),
+        }
+    }
+
+    /// The last error seen before a deadline ([`Error::DeadlineExceeded`],
+    /// [`Error::WaitTimeout`]).
+    pub fn last_error(&self) -> Option<&Error> {
+        match self {
+            Error::DeadlineExceeded { last, .. } => last.as_deref(),
+            Error::WaitTimeout { last_error, .. } => last_error.as_deref(),
             _ => None,
         }
     }
@@ -172,11 +225,13 @@ impl Error {
         }
     }
 
-    /// True for errors worth retrying later: timeouts, connection failures, 408,
-    /// 429 and 5xx.
+    /// True for errors worth retrying later: timeouts, call deadlines, connection
+    /// failures, 408, 429 and 5xx.
     pub fn is_transient(&self) -> bool {
         match self {
-            Error::Timeout { .. } | Error::Connection { .. } => true,
+            Error::Timeout { .. } | Error::Connection { .. } | Error::DeadlineExceeded { .. } => {
+                true
+            }
             Error::Api(e) => e.kind.is_transient(),
             Error::TaskCreated { source, .. } => source.is_transient(),
             _ => false,
@@ -239,44 +294,6 @@ impl ApiErrorKind {
     }
 }
 
-/// The `X-Ratelimit-*` headers of a response.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RateLimit {
-    /// `X-Ratelimit-Limit`: requests allowed per window.
-    pub limit: Option<u64>,
-    /// `X-Ratelimit-Remaining`.
-    pub remaining: Option<u64>,
-    /// `X-Ratelimit-Used`.
-    pub used: Option<u64>,
-    /// `X-Ratelimit-Reset`: when the window resets.
-    pub reset: Option<DateTime<Utc>>,
-}
-
-impl RateLimit {
-    /// Reads the headers; absent or malformed ones are `None`.
-    pub fn from_headers(headers: &HeaderMap) -> Self {
-        let num = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok())
-        };
-        RateLimit {
-            limit: num("x-ratelimit-limit"),
-            remaining: num("x-ratelimit-remaining"),
-            used: num("x-ratelimit-used"),
-            reset: num("x-ratelimit-reset")
-                .and_then(|s| i64::try_from(s).ok())
-                .and_then(|s| Utc.timestamp_opt(s, 0).single()),
-        }
-    }
-
-    /// Whether any header was present.
-    pub fn is_empty(&self) -> bool {
-        *self == RateLimit::default()
-    }
-}
-
 /// An error response from the API. Nothing the server said is dropped: the raw body
 /// and the headers are kept beside the parsed fields.
 #[derive(Clone)]
@@ -311,7 +328,7 @@ impl ApiError {
     ) -> Self {
         let parsed = ApiErrorBody::parse(&body).unwrap_or_default();
         let rate_limit = RateLimit::from_headers(&headers);
-        let retry_after = crate::retry::retry_after(&headers, &rate_limit, status, now);
+        let retry_after = crate::ratelimit::retry_after(&headers, &rate_limit, status, now);
         ApiError {
             status,
             kind: ApiErrorKind::from_status(status),
@@ -323,6 +340,29 @@ impl ApiError {
             headers,
             body,
         }
+    }
+
+    /// The same error with every occurrence of `secret` (the API key, echoed by a
+    /// server) replaced by `[REDACTED]`: in the raw body, the parsed fields and the
+    /// headers.
+    pub(crate) fn redact(mut self, secret: &str) -> Self {
+        use crate::redact::{redact_bytes, redact_text, REDACTED};
+        if let Some(body) = redact_bytes(&self.body, secret.as_bytes()) {
+            self.body = Bytes::from(body);
+        }
+        for field in [&mut self.code, &mut self.message, &mut self.docs_url]
+            .into_iter()
+            .flatten()
+        {
+            *field = redact_text(field, secret);
+        }
+        for value in self.headers.values_mut() {
+            if let Some(clean) = redact_bytes(value.as_bytes(), secret.as_bytes()) {
+                *value = http::HeaderValue::from_bytes(&clean)
+                    .unwrap_or_else(|_| http::HeaderValue::from_static(REDACTED));
+            }
+        }
+        self
     }
 
     /// The `x-request-id` header, if the server sent one.

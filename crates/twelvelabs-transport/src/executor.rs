@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::header::{ACCEPT, USER_AGENT};
@@ -18,7 +18,7 @@ use crate::body::Body;
 use crate::clock::Clock;
 use crate::config::{ApiVersion, ClientConfig, RequestOptions};
 use crate::error::{excerpt, ApiError, Error, RateLimit};
-use crate::retry::{is_retryable, Outcome, RetryPolicy};
+use crate::retry::{AttemptOutcome, Failure, RetryDecision, RetryPolicy, StopReason};
 use crate::transport::{
     CollectError, HttpRequest, HttpTransport, TransportError, TransportErrorKind,
 };
@@ -222,6 +222,20 @@ impl fmt::Debug for Executor {
     }
 }
 
+/// A call's deadline: when it falls, and the length it was given.
+#[derive(Debug, Clone, Copy)]
+struct Deadline {
+    at: Instant,
+    length: Duration,
+}
+
+fn deadline_exceeded(deadline: Option<Deadline>, last: Option<Error>) -> Error {
+    Error::DeadlineExceeded {
+        deadline: deadline.map_or(Duration::ZERO, |d| d.length),
+        last: last.map(Box::new),
+    }
+}
+
 enum AttemptError {
     Transport(TransportError),
     TooLarge(StatusCode),
@@ -314,7 +328,7 @@ impl Executor {
                     format!("`{name}` is set by the client and cannot be overridden per call"),
                 ));
             }
-            let value = HeaderValue::from_str(value).map_err(|_| {
+            let value = value.to_header_value(name.as_str()).ok_or_else(|| {
                 Error::invalid_input("header", format!("the value of `{name}` is not valid"))
             })?;
             headers.insert(name, value);
@@ -329,6 +343,8 @@ impl Executor {
         options: &RequestOptions,
     ) -> Result<Response, Error> {
         let config = &self.inner.config;
+        // The deadline runs from the call's start, before anything else can fail.
+        let started = config.clock.now();
         let url = if options.query.is_empty() {
             self.url_for(&request.segments, &request.query)?
         } else {
@@ -341,14 +357,26 @@ impl Executor {
             .retry
             .clone()
             .unwrap_or_else(|| config.retry.clone());
-        let timeout = options.timeout.unwrap_or(if request.body.is_upload() {
-            config.upload_timeout
-        } else {
-            config.timeout
-        });
+        let timeout = options
+            .attempt_timeout
+            .unwrap_or(if request.body.is_upload() {
+                config.upload_attempt_timeout
+            } else {
+                config.attempt_timeout
+            });
+        if timeout.is_zero() {
+            return Err(Error::invalid_input(
+                "attempt_timeout",
+                "must be greater than zero",
+            ));
+        }
         let limit = options
             .max_response_bytes
             .unwrap_or(config.max_response_bytes);
+        // A deadline too far to be represented is no deadline at all.
+        let deadline = options
+            .deadline
+            .and_then(|d| started.checked_add(d).map(|at| Deadline { at, length: d }));
         let span = tracing::debug_span!(
             "twelvelabs.request",
             method = %request.method,
@@ -356,7 +384,7 @@ impl Executor {
             attempts = tracing::field::Empty,
             status = tracing::field::Empty,
         );
-        let run = self.run(request, url, &headers, policy, timeout, limit);
+        let run = self.run(request, url, &headers, policy, timeout, deadline, limit);
         // Entering a disabled span on every poll still costs; skip it then.
         if span.is_disabled() {
             run.await
@@ -365,6 +393,7 @@ impl Executor {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn run(
         &self,
         request: ApiRequest,
@@ -372,24 +401,34 @@ impl Executor {
         headers: &HeaderMap,
         policy: RetryPolicy,
         timeout: Duration,
+        deadline: Option<Deadline>,
         limit: u64,
     ) -> Result<Response, Error> {
         let clock = &self.inner.config.clock;
+        let key = self.inner.config.api_key.expose();
         let mut attempt = 0u32;
+        let mut last: Option<Error> = None;
         loop {
-            attempt += 1;
+            let remaining = deadline.map(|d| d.at.saturating_duration_since(clock.now()));
+            if remaining.is_some_and(|r| r.is_zero()) {
+                return Err(deadline_exceeded(deadline, last));
+            }
+            attempt = attempt.saturating_add(1);
+            // The attempt is cut at the deadline.
+            let attempt_timeout = remaining.map_or(timeout, |r| r.min(timeout));
             let http_request = HttpRequest {
                 method: request.method.clone(),
                 url: url.clone(),
                 headers: headers.clone(),
                 body: request.body.clone(),
-                timeout: Some(timeout),
+                timeout: Some(attempt_timeout),
             };
-            let result = self.attempt(http_request, timeout, limit).await;
+            let result = self
+                .attempt(http_request, attempt_timeout, deadline.is_some(), limit)
+                .await;
             let span = tracing::Span::current();
             span.record("attempts", attempt);
-            let can_retry_now = attempt < policy.max_attempts;
-            match result {
+            let (failure, error) = match result {
                 Ok((status, headers, body)) if status.is_success() => {
                     span.record("status", status.as_u16());
                     let rate_limit = RateLimit::from_headers(&headers);
@@ -402,46 +441,51 @@ impl Executor {
                 }
                 Ok((status, headers, body)) => {
                     span.record("status", status.as_u16());
-                    let error = ApiError::from_response(status, headers, body, clock.now_utc());
-                    let retryable =
-                        is_retryable(Outcome::Status(status), request.idempotent, &policy)
-                            && request.body.is_replayable();
-                    if retryable && can_retry_now {
-                        let wait = match error.retry_after {
-                            Some(wait) if wait > policy.max_retry_after => {
-                                tracing::debug!(
-                                    ?wait,
-                                    "server asks for a wait above the cap; not retrying"
-                                );
-                                return Err(Error::Api(Box::new(error)));
-                            }
-                            Some(wait) => wait,
-                            None => policy.backoff(attempt),
-                        };
-                        tracing::debug!(attempt, status = status.as_u16(), ?wait, "retrying");
-                        clock.sleep(wait).await;
-                        continue;
-                    }
-                    return Err(Error::Api(Box::new(error)));
+                    // A server may echo the key it was sent: it never reaches an error.
+                    let error =
+                        ApiError::from_response(status, headers, body, clock.now_utc()).redact(key);
+                    let failure = Failure::Status {
+                        status,
+                        retry_after: error.retry_after,
+                    };
+                    (failure, Error::Api(Box::new(error)))
                 }
                 Err(AttemptError::TooLarge(status)) => {
-                    return Err(Error::ResponseTooLarge { status, limit });
+                    (Failure::TooLarge, Error::ResponseTooLarge { status, limit })
                 }
                 Err(AttemptError::Transport(error)) => {
-                    let kind = error.kind();
-                    let replay_ok = request.body.is_replayable()
-                        || (kind == TransportErrorKind::Connect && !request.body.is_consumed());
-                    let retryable =
-                        is_retryable(Outcome::Transport(kind), request.idempotent, &policy)
-                            && replay_ok
-                            && body_source_error(&error).is_none();
-                    if retryable && can_retry_now {
-                        let wait = policy.backoff(attempt);
-                        tracing::debug!(attempt, ?kind, ?wait, "retrying after a transport error");
-                        clock.sleep(wait).await;
-                        continue;
-                    }
-                    return Err(map_transport_error(error, request.idempotent, timeout));
+                    let failure = if body_source_error(&error).is_some() {
+                        Failure::BodySource
+                    } else {
+                        Failure::Transport(error.kind())
+                    };
+                    (
+                        failure,
+                        map_transport_error(error, request.idempotent, attempt_timeout),
+                    )
+                }
+            };
+            let outcome = AttemptOutcome {
+                attempt,
+                failure,
+                idempotent: request.idempotent,
+                body_replayable: request.body.is_replayable(),
+                body_consumed: request.body.is_consumed(),
+                remaining: deadline.map(|d| d.at.saturating_duration_since(clock.now())),
+            };
+            match policy.decide(&outcome) {
+                RetryDecision::Retry(wait) => {
+                    tracing::debug!(attempt, ?failure, ?wait, "retrying");
+                    last = Some(error);
+                    clock.sleep(wait).await;
+                }
+                RetryDecision::Stop(StopReason::Deadline) => {
+                    tracing::debug!(attempt, ?failure, "no retry fits before the deadline");
+                    return Err(deadline_exceeded(deadline, Some(error)));
+                }
+                RetryDecision::Stop(reason) => {
+                    tracing::debug!(attempt, ?failure, ?reason, "not retrying");
+                    return Err(error);
                 }
             }
         }
@@ -451,6 +495,7 @@ impl Executor {
         &self,
         request: HttpRequest,
         timeout: Duration,
+        has_deadline: bool,
         limit: u64,
     ) -> Result<(StatusCode, HeaderMap, Bytes), AttemptError> {
         let exchange = async {
@@ -467,10 +512,11 @@ impl Executor {
             })?;
             Ok((status, response.headers, body))
         };
-        if self.inner.transport.enforces_timeout() {
+        // A transport that bounds its attempts is trusted to, except under a
+        // deadline: that bound is the executor's own promise.
+        if self.inner.transport.enforces_timeout() && !has_deadline {
             return exchange.await;
         }
-        // A transport that does not bound its attempts is bounded here.
         match tokio::time::timeout(timeout, exchange).await {
             Ok(result) => result,
             Err(_) => Err(AttemptError::Transport(TransportError::new(

@@ -8,6 +8,8 @@
 //! - [`Executor`]: base URL and version, `x-api-key` (never printed), per-call
 //!   [`RequestOptions`], timeouts, [`RetryPolicy`], a response size cap, tracing
 //!   spans without secrets or bodies, and status → [`Error`] mapping.
+//! - [`query`] (date and number filters) and [`pager`] (the page walk of every
+//!   list endpoint), shared by the resource crates.
 //! - [`Clock`]: the time seam; [`ManualClock`] runs backoff and polling instantly.
 //!
 //! ```no_run
@@ -25,10 +27,15 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod body;
+pub mod builder;
 pub mod clock;
 pub mod config;
 pub mod error;
 pub mod executor;
+pub mod pager;
+pub mod query;
+pub mod ratelimit;
+pub mod redact;
 pub mod retry;
 pub mod transport;
 
@@ -40,9 +47,10 @@ pub use body::{
 };
 pub use clock::{Clock, ManualClock, TokioClock};
 pub use config::{ApiKey, ApiVersion, ClientConfig, RequestOptions, DEFAULT_BASE_URL};
-pub use error::{ApiError, ApiErrorKind, Error, RateLimit};
+pub use error::{ApiError, ApiErrorKind, Error};
 pub use executor::{decode_json, ApiRequest, Executor, Response};
-pub use retry::RetryPolicy;
+pub use ratelimit::RateLimit;
+pub use retry::{AttemptOutcome, Failure, RetryDecision, RetryPolicy, StopReason};
 pub use transport::{
     BoxError, HttpRequest, HttpResponse, HttpTransport, ResponseBody, ResponseStream,
     TransportError, TransportErrorKind,

@@ -93,7 +93,12 @@ fn map_error(error: reqwest::Error, receiving: bool) -> TransportError {
         TransportErrorKind::Send => "sending the request failed",
         _ => "HTTP error",
     };
-    TransportError::new(kind, message).with_source(error)
+    // reqwest's messages carry the URL, user info included: show it redacted.
+    let message = match error.url() {
+        Some(url) => format!("{message} ({})", crate::redact::redact_url(url)),
+        None => message.to_owned(),
+    };
+    TransportError::new(kind, message).with_source(error.without_url())
 }
 
 #[async_trait]

@@ -14,14 +14,16 @@
 //! A body that cannot be replayed (a single-use reader) is never sent twice. Waits
 //! use exponential backoff with full jitter, except where the server said how long
 //! to wait; a wait longer than [`RetryPolicy::max_retry_after`] is not slept: the
-//! caller gets the rate-limit error with the wait it asked for.
+//! caller gets the rate-limit error with the wait it asked for. With a deadline
+//! ([`RequestOptions::with_deadline`](crate::RequestOptions::with_deadline)), no
+//! wait runs past it and no attempt starts without [`MIN_ATTEMPT_TIME`] left.
+//!
+//! All of it is decided in one place, [`RetryPolicy::decide`].
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-use http::{HeaderMap, StatusCode};
+use http::StatusCode;
 
-use crate::error::RateLimit;
 use crate::transport::TransportErrorKind;
 
 /// How a call is retried.
@@ -103,84 +105,131 @@ impl RetryPolicy {
     }
 }
 
-/// What happened on one attempt, as far as retrying is concerned.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Outcome {
-    Status(StatusCode),
+/// The least time an attempt is given: a retry that would leave less than this
+/// before the deadline is not started, since it could not finish.
+pub const MIN_ATTEMPT_TIME: Duration = Duration::from_millis(50);
+
+/// How an attempt failed, as far as retrying is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Failure {
+    /// The server answered with a non-success status, perhaps asking for a wait.
+    Status {
+        /// The status.
+        status: StatusCode,
+        /// The wait the server asked for (`Retry-After`, `X-Ratelimit-Reset`).
+        retry_after: Option<Duration>,
+    },
+    /// The transport failed below HTTP.
     Transport(TransportErrorKind),
+    /// The request body's own source failed (a file shrank or vanished).
+    BodySource,
+    /// The response was larger than the size cap.
+    TooLarge,
 }
 
-/// Whether an attempt's failure may be retried, before looking at attempts left.
-pub(crate) fn is_retryable(outcome: Outcome, idempotent: bool, policy: &RetryPolicy) -> bool {
-    let ambiguous_ok = idempotent || policy.retry_non_idempotent;
-    match outcome {
-        Outcome::Status(s) if s == StatusCode::TOO_MANY_REQUESTS => true,
-        Outcome::Status(s) if s == StatusCode::REQUEST_TIMEOUT || s.is_server_error() => {
-            ambiguous_ok
-        }
-        Outcome::Status(_) => false,
-        Outcome::Transport(TransportErrorKind::Connect) => true,
-        Outcome::Transport(
-            TransportErrorKind::Timeout | TransportErrorKind::Send | TransportErrorKind::Receive,
-        ) => ambiguous_ok,
-        Outcome::Transport(_) => false,
-    }
+/// One failed attempt and what surrounds it: everything the retry decision needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttemptOutcome {
+    /// Attempts made so far, this one included (1 after the first).
+    pub attempt: u32,
+    /// How it failed.
+    pub failure: Failure,
+    /// Whether repeating the call has no further effect (GET, DELETE).
+    pub idempotent: bool,
+    /// Whether the body can be sent again (every stream in it can be re-opened).
+    pub body_replayable: bool,
+    /// Whether a one-shot stream in the body was already opened.
+    pub body_consumed: bool,
+    /// The time left before the call's deadline; `None` without a deadline.
+    pub remaining: Option<Duration>,
 }
 
-/// The wait a response asks for: `Retry-After` (seconds or an HTTP date), else, on a
-/// 429 with no requests remaining, the time until `X-Ratelimit-Reset`.
-pub fn retry_after(
-    headers: &HeaderMap,
-    rate_limit: &RateLimit,
-    status: StatusCode,
-    now: DateTime<Utc>,
-) -> Option<Duration> {
-    // `retry-after-ms` is more precise where a server sends it.
-    if let Some(ms) = headers
-        .get("retry-after-ms")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|ms| ms.is_finite() && *ms >= 0.0)
-    {
-        return Some(Duration::from_secs_f64(ms.min(1e12) / 1000.0));
-    }
-    if let Some(value) = headers.get(http::header::RETRY_AFTER) {
-        if let Some(wait) = value.to_str().ok().and_then(|v| parse_retry_after(v, now)) {
-            return Some(wait);
+/// What to do after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryDecision {
+    /// Sleep this long, then try again.
+    Retry(Duration),
+    /// Give up, for this reason.
+    Stop(StopReason),
+}
+
+/// Why a failed attempt is not retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StopReason {
+    /// The failure is final (most 4xx, a refused redirect, a body too large), or
+    /// ambiguous on a call that is not idempotent.
+    NotRetryable,
+    /// The body cannot be sent again.
+    BodyNotReplayable,
+    /// The body's own source failed: sending it again would fail the same way.
+    BodySourceFailed,
+    /// [`RetryPolicy::max_attempts`] were made.
+    AttemptsExhausted,
+    /// The server asked for a wait above [`RetryPolicy::max_retry_after`].
+    RetryAfterAboveCap(Duration),
+    /// The wait and a new attempt do not fit before the deadline.
+    Deadline,
+}
+
+impl RetryPolicy {
+    /// The one place that decides whether a failed attempt is retried, and after
+    /// how long. The executor only obeys.
+    pub fn decide(&self, outcome: &AttemptOutcome) -> RetryDecision {
+        use RetryDecision::Stop;
+        let ambiguous_ok = outcome.idempotent || self.retry_non_idempotent;
+        let (retryable, replay_ok, asked) = match outcome.failure {
+            Failure::BodySource => return Stop(StopReason::BodySourceFailed),
+            Failure::TooLarge => return Stop(StopReason::NotRetryable),
+            Failure::Status {
+                status,
+                retry_after,
+            } => {
+                let retryable = status == StatusCode::TOO_MANY_REQUESTS
+                    || ((status == StatusCode::REQUEST_TIMEOUT || status.is_server_error())
+                        && ambiguous_ok);
+                // A response came back, so the body was sent in full.
+                (retryable, outcome.body_replayable, retry_after)
+            }
+            Failure::Transport(kind) => {
+                let retryable = match kind {
+                    TransportErrorKind::Connect => true,
+                    TransportErrorKind::Timeout
+                    | TransportErrorKind::Send
+                    | TransportErrorKind::Receive => ambiguous_ok,
+                    _ => false,
+                };
+                // Nothing was sent when the connection failed: a one-shot body
+                // that was never opened can still go.
+                let replay_ok = outcome.body_replayable
+                    || (kind == TransportErrorKind::Connect && !outcome.body_consumed);
+                (retryable, replay_ok, None)
+            }
+        };
+        if !retryable {
+            return Stop(StopReason::NotRetryable);
         }
-    }
-    if status == StatusCode::TOO_MANY_REQUESTS && rate_limit.remaining.unwrap_or(0) == 0 {
-        // A reset already in the past says nothing useful: back off instead.
-        if let Some(wait) = rate_limit
-            .reset
-            .and_then(|reset| (reset - now).to_std().ok())
-        {
-            if !wait.is_zero() {
-                return Some(wait);
+        if !replay_ok {
+            return Stop(StopReason::BodyNotReplayable);
+        }
+        if outcome.attempt >= self.max_attempts {
+            return Stop(StopReason::AttemptsExhausted);
+        }
+        let wait = match asked {
+            Some(wait) if wait > self.max_retry_after => {
+                return Stop(StopReason::RetryAfterAboveCap(wait))
+            }
+            Some(wait) => wait,
+            None => self.backoff(outcome.attempt),
+        };
+        if let Some(remaining) = outcome.remaining {
+            if wait.saturating_add(MIN_ATTEMPT_TIME) > remaining {
+                return Stop(StopReason::Deadline);
             }
         }
+        RetryDecision::Retry(wait)
     }
-    None
-}
-
-/// Parses a `Retry-After` value: delta-seconds or an HTTP date.
-pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    if let Ok(secs) = value.parse::<f64>() {
-        if secs.is_finite() && secs >= 0.0 {
-            return Some(Duration::from_secs_f64(secs.min(1e9)));
-        }
-    }
-    // IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") is an RFC 2822 date.
-    let date = DateTime::parse_from_rfc2822(value).ok()?;
-    Some(
-        (date.with_timezone(&Utc) - now)
-            .to_std()
-            .unwrap_or(Duration::ZERO),
-    )
 }
 
 #[cfg(test)]
@@ -201,85 +250,17 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_forms() {
-        let now = DateTime::parse_from_rfc3339("2024-03-01T00:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
-        assert_eq!(
-            parse_retry_after("1.5", now),
-            Some(Duration::from_millis(1500))
-        );
-        assert_eq!(
-            parse_retry_after("Fri, 01 Mar 2024 00:00:30 GMT", now),
-            Some(Duration::from_secs(30))
-        );
-        assert_eq!(
-            parse_retry_after("Thu, 29 Feb 2024 00:00:30 GMT", now),
-            Some(Duration::ZERO)
-        );
-        assert_eq!(parse_retry_after("soon", now), None);
-        assert_eq!(parse_retry_after("-3", now), None);
-    }
-
-    #[test]
-    fn retry_after_headers() {
-        let now = Utc::now();
-        let mut h = HeaderMap::new();
-        h.insert("retry-after-ms", "1500".parse().unwrap());
-        h.insert(http::header::RETRY_AFTER, "9".parse().unwrap());
-        let rl = RateLimit::default();
-        let s429 = StatusCode::TOO_MANY_REQUESTS;
-        assert_eq!(
-            retry_after(&h, &rl, s429, now),
-            Some(Duration::from_millis(1500))
-        );
-        let past = RateLimit {
-            remaining: Some(0),
-            reset: Some(now - chrono::Duration::seconds(5)),
-            ..RateLimit::default()
-        };
-        assert_eq!(retry_after(&HeaderMap::new(), &past, s429, now), None);
-        let future = RateLimit {
-            remaining: Some(0),
-            reset: Some(now + chrono::Duration::seconds(5)),
-            ..RateLimit::default()
-        };
-        assert_eq!(
-            retry_after(&HeaderMap::new(), &future, s429, now),
-            Some(Duration::from_secs(5))
-        );
-    }
-
-    #[test]
-    fn classification() {
-        let p = RetryPolicy::default();
-        let s = |c: u16| Outcome::Status(StatusCode::from_u16(c).unwrap());
-        let t = Outcome::Transport;
-        for idem in [true, false] {
-            assert!(is_retryable(s(429), idem, &p));
-            assert!(is_retryable(t(TransportErrorKind::Connect), idem, &p));
-            for c in [400, 401, 403, 404, 409, 422] {
-                assert!(!is_retryable(s(c), idem, &p));
-            }
-        }
-        for c in [408, 500, 502, 503, 504] {
-            assert!(is_retryable(s(c), true, &p));
-            assert!(!is_retryable(s(c), false, &p));
-            assert!(is_retryable(
-                s(c),
-                false,
-                &p.clone().with_retry_non_idempotent(true)
-            ));
-        }
-        for k in [
-            TransportErrorKind::Timeout,
-            TransportErrorKind::Send,
-            TransportErrorKind::Receive,
-        ] {
-            assert!(is_retryable(t(k), true, &p));
-            assert!(!is_retryable(t(k), false, &p));
-        }
-        assert!(!is_retryable(t(TransportErrorKind::Redirect), true, &p));
+    fn extreme_policies_do_not_panic() {
+        let p = RetryPolicy::default()
+            .with_max_attempts(u32::MAX)
+            .with_backoff(Duration::MAX, Duration::MAX)
+            .with_max_retry_after(Duration::MAX);
+        assert_eq!(p.backoff_ceiling(u32::MAX), Duration::MAX);
+        let _ = p.backoff(u32::MAX);
+        let zero = RetryPolicy::default()
+            .with_max_attempts(0)
+            .with_backoff(Duration::ZERO, Duration::ZERO);
+        assert_eq!(zero.max_attempts, 1);
+        assert_eq!(zero.backoff(3), Duration::ZERO);
     }
 }

@@ -16,8 +16,9 @@ use crate::body::Body;
 /// A boxed error cause.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
-/// One HTTP request, as the executor hands it to a transport.
-#[derive(Debug, Clone)]
+/// One HTTP request, as the executor hands it to a transport. Its `Debug` hides the
+/// URL's user info and sensitive header values.
+#[derive(Clone)]
 pub struct HttpRequest {
     /// The method.
     pub method: Method,
@@ -30,6 +31,18 @@ pub struct HttpRequest {
     pub body: Body,
     /// The time this attempt may take, from sending to the end of the response body.
     pub timeout: Option<Duration>,
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &crate::redact::redact_url(&self.url))
+            .field("headers", &self.headers)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
 }
 
 /// A stream of response body chunks.

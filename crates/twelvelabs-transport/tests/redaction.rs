@@ -222,8 +222,13 @@ async fn fake_calls(out: &mut Outputs) {
         &ClientConfig::parse_base_url("ftp://x").unwrap_err(),
     );
     let wait = Error::WaitTimeout {
+        task_id: "t1".into(),
         waited: Duration::from_secs(5),
-        last: Box::new(Task::new("t1", TaskStatus::Indexing)),
+        last: Some(Box::new(Task::new("t1", TaskStatus::Indexing))),
+        last_error: Some(Box::new(Error::Timeout {
+            timeout: Duration::from_secs(1),
+            outcome_unknown: false,
+        })),
     };
     out.error("wait timeout", &wait);
     let created = Error::TaskCreated {
@@ -299,6 +304,10 @@ async fn the_key_never_appears_in_logs_or_formatting() {
         .with_writer(capture.clone())
         .finish();
     let guard = tracing::subscriber::set_default(subscriber);
+    // Other tests of this binary run on other threads with no subscriber: a
+    // callsite first hit there can cache "never interested"; recompute it now
+    // that this thread's subscriber exists, or events go missing at random.
+    tracing::callsite::rebuild_interest_cache();
 
     let mut out = Outputs::default();
     fake_calls(&mut out).await;
@@ -335,4 +344,89 @@ async fn the_key_never_appears_in_logs_or_formatting() {
     assert!(all.contains("<redacted>"));
     assert!(all.contains("Sensitive"), "HeaderMap marks the key");
     assert!(all.contains("api_key_invalid"));
+}
+
+#[tokio::test]
+async fn a_key_echoed_by_the_server_is_redacted_everywhere() {
+    let echo =
+        format!(r#"{{"code":"api_key_invalid {SECRET}","message":"key {SECRET} is not valid"}}"#);
+    let fake = FakeTransport::new([Scripted::with_headers(
+        401,
+        &[("content-type", "application/json"), ("x-echo", SECRET)],
+        &echo,
+    )]);
+    let (exec, _) = executor(&fake);
+    let err = exec
+        .send(ApiRequest::get(["tasks"]), &RequestOptions::new())
+        .await
+        .unwrap_err();
+    let api = err.api().expect("an API error");
+    let shown = format!("{err} {err:?} {} {:?}", api.body_text(), api.headers);
+    assert!(!shown.contains(SECRET), "{shown}");
+    assert!(shown.contains("[REDACTED]"), "{shown}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+    // Under a deadline the error is kept, still redacted.
+    let fake = FakeTransport::new([Scripted::with_headers(429, &[("retry-after", "30")], &echo)]);
+    let (exec, _) = executor(&fake);
+    let err = exec
+        .send(
+            ApiRequest::get(["tasks"]),
+            &RequestOptions::new().with_deadline(Duration::from_secs(5)),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::DeadlineExceeded { .. }), "{err:?}");
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains(SECRET), "{shown}");
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(30)));
+}
+
+#[tokio::test]
+async fn url_user_info_and_sensitive_headers_are_never_printed() {
+    let mut config = ClientConfig::new(ApiKey::new(SECRET).unwrap());
+    config.base_url = "https://user:pa55word@proxy.example/".parse().unwrap();
+    let fake = FakeTransport::new([Scripted::ok()]);
+    let exec = Executor::new(fake.clone(), config.clone());
+    let mut marked = http::HeaderValue::from_static("marked-value-1");
+    marked.set_sensitive(true);
+    let options = RequestOptions::new()
+        .with_header("authorization", "Bearer bearer-value-2")
+        .with_header("Cookie", "cookie-value-3")
+        .with_header("x-api-key", "per-call-key-4")
+        .with_sensitive_header("x-proxy-token", "token-value-5")
+        .with_header_value("x-marked", marked)
+        .with_header("x-trace-id", "visible-6");
+    let shown = format!("{config:?} {exec:?} {options:?} {options:#?}");
+    for secret in [
+        "pa55word",
+        "user:",
+        "bearer-value-2",
+        "cookie-value-3",
+        "per-call-key-4",
+        "token-value-5",
+        "marked-value-1",
+    ] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+    assert!(shown.contains("visible-6"));
+    // Sent as given (x-api-key aside, which is refused), yet hidden in the request's Debug.
+    let options = options.clone().with_header("x-trace-id", "visible-6");
+    let err = exec
+        .send(ApiRequest::get(["tasks"]), &options)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput { .. }));
+    let options = RequestOptions::new()
+        .with_header("authorization", "Bearer bearer-value-2")
+        .with_sensitive_header("x-proxy-token", "token-value-5");
+    exec.send(ApiRequest::get(["tasks"]), &options)
+        .await
+        .unwrap();
+    let request = &fake.requests()[0];
+    assert_eq!(request.headers["x-proxy-token"], "token-value-5");
+    assert_eq!(request.url.password(), Some("pa55word"));
+    let shown = format!("{request:?}");
+    for secret in ["pa55word", "bearer-value-2", "token-value-5", SECRET] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
 }

@@ -227,14 +227,14 @@ async fn timeouts() {
     let r = sent(ApiRequest::get(["tasks"]), RequestOptions::new()).await;
     assert_eq!(r.timeout, Some(Duration::from_secs(60)));
     let r = sent_with(ApiRequest::get(["tasks"]), RequestOptions::new(), |c| {
-        c.timeout = Duration::from_secs(5);
+        c.attempt_timeout = Duration::from_secs(5);
     })
     .await;
     assert_eq!(r.timeout, Some(Duration::from_secs(5)));
     // A per-call override.
     let r = sent(
         ApiRequest::get(["tasks"]),
-        RequestOptions::new().with_timeout(Duration::from_millis(1500)),
+        RequestOptions::new().with_attempt_timeout(Duration::from_millis(1500)),
     )
     .await;
     assert_eq!(r.timeout, Some(Duration::from_millis(1500)));
@@ -256,7 +256,7 @@ async fn uploads_use_the_upload_timeout() {
     let r = sent_with(
         ApiRequest::post(["tasks"], Body::Multipart(streamed_form())),
         RequestOptions::new(),
-        |c| c.upload_timeout = Duration::from_secs(7200),
+        |c| c.upload_attempt_timeout = Duration::from_secs(7200),
     )
     .await;
     assert_eq!(r.timeout, Some(Duration::from_secs(7200)));
@@ -278,7 +278,7 @@ async fn uploads_use_the_upload_timeout() {
     // A per-call timeout wins over the upload timeout.
     let r = sent(
         ApiRequest::post(["tasks"], Body::Multipart(streamed_form())),
-        RequestOptions::new().with_timeout(Duration::from_secs(9)),
+        RequestOptions::new().with_attempt_timeout(Duration::from_secs(9)),
     )
     .await;
     assert_eq!(r.timeout, Some(Duration::from_secs(9)));

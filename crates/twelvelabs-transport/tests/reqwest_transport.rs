@@ -176,7 +176,7 @@ async fn a_slow_answer_times_out_per_attempt() {
         .await;
     let (exec, clock) = executor(&server.uri());
     let started = Instant::now();
-    let options = RequestOptions::new().with_timeout(Duration::from_millis(250));
+    let options = RequestOptions::new().with_attempt_timeout(Duration::from_millis(250));
     let err = bounded(exec.send(ApiRequest::get(["tasks"]), &options))
         .await
         .unwrap_err();

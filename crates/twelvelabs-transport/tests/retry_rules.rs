@@ -577,3 +577,347 @@ async fn a_retried_request_is_identical() {
         assert!(text.contains("file content for every attempt"));
     }
 }
+
+/// The whole retry decision, as a table: one row per rule.
+#[test]
+fn the_retry_decision_table() {
+    use twelvelabs_transport::{AttemptOutcome, Failure, RetryDecision, StopReason};
+    use RetryDecision::{Retry, Stop};
+    let p = RetryPolicy::default().with_backoff(Duration::ZERO, Duration::ZERO);
+    let s = |code: u16| Failure::Status {
+        status: http::StatusCode::from_u16(code).unwrap(),
+        retry_after: None,
+    };
+    let ra = |secs: u64| Failure::Status {
+        status: http::StatusCode::TOO_MANY_REQUESTS,
+        retry_after: Some(Duration::from_secs(secs)),
+    };
+    let t = Failure::Transport;
+    let secs = |n: u64| Some(Duration::from_secs(n));
+    let ms = |n: u64| Some(Duration::from_millis(n));
+    // (failure, idempotent, replayable, consumed, attempt, remaining) => decision
+    #[rustfmt::skip]
+    type Row = (Failure, bool, bool, bool, u32, Option<Duration>, RetryDecision);
+    let rows: Vec<Row> = vec![
+        (s(503), true, true, false, 1, None, Retry(Duration::ZERO)),
+        (
+            s(503),
+            false,
+            true,
+            false,
+            1,
+            None,
+            Stop(StopReason::NotRetryable),
+        ),
+        (s(408), true, true, false, 1, None, Retry(Duration::ZERO)),
+        (s(429), false, true, false, 1, None, Retry(Duration::ZERO)),
+        (
+            s(404),
+            true,
+            true,
+            false,
+            1,
+            None,
+            Stop(StopReason::NotRetryable),
+        ),
+        (
+            s(401),
+            true,
+            true,
+            false,
+            1,
+            None,
+            Stop(StopReason::NotRetryable),
+        ),
+        (
+            s(503),
+            true,
+            true,
+            false,
+            3,
+            None,
+            Stop(StopReason::AttemptsExhausted),
+        ),
+        (
+            s(503),
+            true,
+            false,
+            true,
+            1,
+            None,
+            Stop(StopReason::BodyNotReplayable),
+        ),
+        (
+            ra(30),
+            true,
+            true,
+            false,
+            1,
+            None,
+            Retry(Duration::from_secs(30)),
+        ),
+        (
+            ra(61),
+            true,
+            true,
+            false,
+            1,
+            None,
+            Stop(StopReason::RetryAfterAboveCap(Duration::from_secs(61))),
+        ),
+        (
+            ra(30),
+            true,
+            true,
+            false,
+            1,
+            secs(5),
+            Stop(StopReason::Deadline),
+        ),
+        (
+            ra(4),
+            true,
+            true,
+            false,
+            1,
+            secs(5),
+            Retry(Duration::from_secs(4)),
+        ),
+        (
+            ra(5),
+            true,
+            true,
+            false,
+            1,
+            secs(5),
+            Stop(StopReason::Deadline),
+        ),
+        (
+            s(503),
+            true,
+            true,
+            false,
+            1,
+            ms(10),
+            Stop(StopReason::Deadline),
+        ),
+        (
+            s(503),
+            true,
+            true,
+            false,
+            1,
+            Some(Duration::ZERO),
+            Stop(StopReason::Deadline),
+        ),
+        (
+            t(TransportErrorKind::Connect),
+            false,
+            false,
+            false,
+            1,
+            None,
+            Retry(Duration::ZERO),
+        ),
+        (
+            t(TransportErrorKind::Connect),
+            false,
+            false,
+            true,
+            1,
+            None,
+            Stop(StopReason::BodyNotReplayable),
+        ),
+        (
+            t(TransportErrorKind::Timeout),
+            true,
+            true,
+            false,
+            1,
+            None,
+            Retry(Duration::ZERO),
+        ),
+        (
+            t(TransportErrorKind::Timeout),
+            false,
+            true,
+            false,
+            1,
+            None,
+            Stop(StopReason::NotRetryable),
+        ),
+        (
+            t(TransportErrorKind::Receive),
+            true,
+            true,
+            false,
+            2,
+            None,
+            Retry(Duration::ZERO),
+        ),
+        (
+            t(TransportErrorKind::Redirect),
+            true,
+            true,
+            false,
+            1,
+            None,
+            Stop(StopReason::NotRetryable),
+        ),
+        (
+            Failure::BodySource,
+            true,
+            true,
+            false,
+            1,
+            None,
+            Stop(StopReason::BodySourceFailed),
+        ),
+        (
+            Failure::TooLarge,
+            true,
+            true,
+            false,
+            1,
+            None,
+            Stop(StopReason::NotRetryable),
+        ),
+    ];
+    for (i, (failure, idempotent, body_replayable, body_consumed, attempt, remaining, want)) in
+        rows.into_iter().enumerate()
+    {
+        let outcome = AttemptOutcome {
+            attempt,
+            failure,
+            idempotent,
+            body_replayable,
+            body_consumed,
+            remaining,
+        };
+        assert_eq!(p.decide(&outcome), want, "row {i}: {outcome:?}");
+    }
+    // Opting POSTs in makes the ambiguous failures retryable.
+    let post = AttemptOutcome {
+        attempt: 1,
+        failure: s(503),
+        idempotent: false,
+        body_replayable: true,
+        body_consumed: false,
+        remaining: None,
+    };
+    assert!(matches!(
+        p.clone().with_retry_non_idempotent(true).decide(&post),
+        Retry(_)
+    ));
+}
+
+#[tokio::test]
+async fn a_retry_after_past_the_deadline_is_not_slept_and_the_429_is_kept() {
+    let fake = FakeTransport::new([Scripted::with_headers(429, &[("retry-after", "30")], "")]);
+    let (exec, clock) = executor(&fake);
+    let options = RequestOptions::new().with_deadline(Duration::from_secs(5));
+    let err = exec.send(get(), &options).await.unwrap_err();
+    assert_eq!(fake.count(), 1);
+    assert!(clock.sleeps().is_empty(), "{:?}", clock.sleeps());
+    match &err {
+        Error::DeadlineExceeded { deadline, last } => {
+            assert_eq!(*deadline, Duration::from_secs(5));
+            let last = last.as_deref().expect("the 429 is kept");
+            assert_eq!(last.status().map(|s| s.as_u16()), Some(429));
+        }
+        other => panic!("expected DeadlineExceeded, got {other:?}"),
+    }
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(30)));
+    assert!(err.to_string().contains("429"), "{err}");
+}
+
+#[tokio::test]
+async fn backoff_never_sleeps_past_the_deadline_nor_starts_an_attempt_that_cannot_finish() {
+    for _ in 0..20 {
+        let fake = FakeTransport::new((0..100).map(|_| Scripted::status(503)));
+        let (exec, clock) = executor(&fake);
+        let deadline = Duration::from_secs(3);
+        let options = RequestOptions::new()
+            .with_deadline(deadline)
+            .with_retry(RetryPolicy::default().with_max_attempts(100));
+        let err = exec.send(get(), &options).await.unwrap_err();
+        // Every attempt started with at least the minimum attempt time left.
+        assert!(
+            clock.elapsed() + twelvelabs_transport::retry::MIN_ATTEMPT_TIME <= deadline,
+            "{:?}",
+            clock.elapsed()
+        );
+        assert_eq!(fake.count(), clock.sleeps().len() + 1);
+        let last = err.last_error().expect("the last 503 is kept");
+        assert_eq!(last.status().map(|s| s.as_u16()), Some(503));
+        assert!(matches!(err, Error::DeadlineExceeded { .. }));
+    }
+}
+
+#[tokio::test]
+async fn a_zero_deadline_sends_nothing_and_max_means_none() {
+    let fake = FakeTransport::new([Scripted::ok()]);
+    let (exec, _) = executor(&fake);
+    let err = exec
+        .send(get(), &RequestOptions::new().with_deadline(Duration::ZERO))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::DeadlineExceeded { last: None, .. }),
+        "{err:?}"
+    );
+    assert_eq!(fake.count(), 0);
+    let options = RequestOptions::new()
+        .with_deadline(Duration::MAX)
+        .with_attempt_timeout(Duration::MAX);
+    exec.send(get(), &options).await.unwrap();
+    assert_eq!(fake.count(), 1);
+    let err = exec
+        .send(
+            get(),
+            &RequestOptions::new().with_attempt_timeout(Duration::ZERO),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
+}
+
+/// A transport whose response body never ends.
+#[derive(Debug)]
+struct Stalled;
+
+#[async_trait::async_trait]
+impl twelvelabs_transport::HttpTransport for Stalled {
+    async fn send(
+        &self,
+        _request: twelvelabs_transport::HttpRequest,
+    ) -> Result<twelvelabs_transport::HttpResponse, twelvelabs_transport::TransportError> {
+        Ok(twelvelabs_transport::HttpResponse {
+            status: http::StatusCode::OK,
+            headers: http::HeaderMap::new(),
+            body: twelvelabs_transport::ResponseBody::Stream(Box::pin(
+                futures_util::stream::pending(),
+            )),
+        })
+    }
+
+    fn enforces_timeout(&self) -> bool {
+        // Even a transport that claims to bound its attempts is cut at the deadline.
+        true
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_running_attempt_is_cut_at_the_deadline() {
+    let (mut config, _clock) = common::config();
+    config.clock = Arc::new(twelvelabs_transport::TokioClock);
+    let exec = twelvelabs_transport::Executor::new(Arc::new(Stalled), config);
+    let started = tokio::time::Instant::now();
+    let options = RequestOptions::new()
+        .with_deadline(Duration::from_secs(4))
+        .with_attempt_timeout(Duration::from_secs(60));
+    let err = exec.send(get(), &options).await.unwrap_err();
+    assert_eq!(started.elapsed(), Duration::from_secs(4));
+    let last = err.last_error().expect("the cut attempt's timeout");
+    assert!(matches!(last, Error::Timeout { .. }), "{last:?}");
+}

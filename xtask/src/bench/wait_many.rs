@@ -33,7 +33,7 @@ pub(super) async fn wait_child(args: &[String]) -> Result<(), String> {
             .task()
             .wait_for_done(id)
             .sleep_interval(Duration::from_millis(100))
-            .timeout(Duration::from_secs(120))
+            .max_wait(Duration::from_secs(120))
             .send()
     });
     let done = futures_util::future::join_all(waits).await;

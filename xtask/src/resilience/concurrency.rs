@@ -32,7 +32,7 @@ pub(super) async fn s9_concurrency(quick: bool) -> Checks {
             c.task()
                 .wait_for_done(id)
                 .sleep_interval(Duration::from_millis(100))
-                .timeout(Duration::from_secs(60))
+                .max_wait(Duration::from_secs(60))
                 .await
                 .map(|t| t.status == "ready")
                 .map_err(|e| describe(&e))

@@ -1,4 +1,4 @@
-//! Scenario 10: decoding hostile 16 MiB success bodies stays within a few times
+//! Scenario 12: decoding hostile 16 MiB success bodies stays within a few times
 //! the body in memory (issue 9 §1).
 //!
 //! Each body is decoded in a child process (this executable,
@@ -103,7 +103,7 @@ async fn child(kind: &str) -> Result<(f64, String), String> {
     Ok((growth_kib * 1024.0 / bytes, field("OUTCOME")?))
 }
 
-pub(super) async fn s10_decode_rss() -> Checks {
+pub(super) async fn s12_decode_rss() -> Checks {
     let (retrieve, retrieve_outcome) = child("retrieve").await?;
     let (list, list_outcome) = child("list").await?;
     let worst = retrieve.max(list);

@@ -26,10 +26,13 @@ mod after_commit;
 mod bad_inputs;
 mod canned;
 mod concurrency;
+mod deadline;
 mod decode_rss;
 mod dropped;
+mod pagination;
 mod rate_limit;
 mod retries;
+mod secret_paths;
 mod secrets;
 mod stall;
 mod wait;
@@ -106,7 +109,17 @@ fn describe(e: &Error) -> String {
         Error::ResponseTooLarge { limit, .. } => format!("ResponseTooLarge(limit={limit})"),
         Error::InvalidInput { field, .. } => format!("InvalidInput({field})"),
         Error::Io { source, .. } => format!("Io({:?})", source.kind()),
-        Error::WaitTimeout { waited, .. } => format!("WaitTimeout({waited:?})"),
+        Error::WaitTimeout {
+            waited, last_error, ..
+        } => match last_error {
+            Some(e) => format!("WaitTimeout({waited:?}, last {})", describe(e)),
+            None => format!("WaitTimeout({waited:?})"),
+        },
+        Error::DeadlineExceeded { last, .. } => match last {
+            Some(e) => format!("DeadlineExceeded(last {})", describe(e)),
+            None => "DeadlineExceeded".to_owned(),
+        },
+        Error::InconsistentPagination { page, .. } => format!("InconsistentPagination({page})"),
         Error::TaskCreated { source, .. } => format!("TaskCreated({})", describe(source)),
         Error::Config(_) => "Config".to_owned(),
         _ => format!("other: {e}"),
@@ -152,9 +165,14 @@ pub async fn run(args: &[String]) -> Result<(), String> {
             "9 64 waits + 64 uploads",
             Box::pin(concurrency::s9_concurrency(quick)),
         ),
+        ("10 deadlines", Box::pin(deadline::s10_deadline())),
         (
-            "10 decode 16 MiB hostile bodies",
-            Box::pin(decode_rss::s10_decode_rss()),
+            "11 hostile pagination",
+            Box::pin(pagination::s11_pagination()),
+        ),
+        (
+            "12 decode 16 MiB hostile bodies",
+            Box::pin(decode_rss::s12_decode_rss()),
         ),
     ];
     let total = scenarios.len();

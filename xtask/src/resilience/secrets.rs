@@ -109,7 +109,7 @@ async fn s8_calls() -> Checks {
         c.task()
             .retrieve(&id)
             .with_header(FAULT_HEADER, "stall:2000")
-            .with_timeout(Duration::from_millis(100))
+            .with_attempt_timeout(Duration::from_millis(100))
             .with_retry(RetryPolicy::none())
             .await
             .err(),
@@ -205,25 +205,29 @@ async fn s8_calls() -> Checks {
         Ok(_) => "followed".to_owned(),
         Err(e) => describe(e),
     };
-    Ok(vec![
-        check(
-            "s8_texts_checked",
-            texts.len(),
-            &format!("≥ 15 Debug/Display strings ({produced}/6 errors)"),
-            texts.len() >= 15 && produced == 6,
-        ),
-        check("s8_key_leaks", leaks, "0", leaks == 0),
-        check(
-            "s8_redirect_outcome",
-            format!("{outcome},B_hits={b_hits}"),
-            "informational",
-            true,
-        ),
-        check(
-            "s8_redirect_key_at_other_origin",
-            key_at_b,
-            "false",
-            !key_at_b,
-        ),
-    ])
+    let paths = super::secret_paths::s8_paths(SECRET).await?;
+    Ok(paths
+        .into_iter()
+        .chain([
+            check(
+                "s8_texts_checked",
+                texts.len(),
+                &format!("≥ 15 Debug/Display strings ({produced}/6 errors)"),
+                texts.len() >= 15 && produced == 6,
+            ),
+            check("s8_key_leaks", leaks, "0", leaks == 0),
+            check(
+                "s8_redirect_outcome",
+                format!("{outcome},B_hits={b_hits}"),
+                "informational",
+                true,
+            ),
+            check(
+                "s8_redirect_key_at_other_origin",
+                key_at_b,
+                "false",
+                !key_at_b,
+            ),
+        ])
+        .collect())
 }

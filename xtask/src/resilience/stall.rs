@@ -13,7 +13,7 @@ pub(super) async fn s5_stall() -> Checks {
         .task()
         .retrieve(&id)
         .with_header(FAULT_HEADER, "stall:3000")
-        .with_timeout(limit)
+        .with_attempt_timeout(limit)
         .with_retry(RetryPolicy::none())
         .await;
     let get_time = t.elapsed();
@@ -23,7 +23,7 @@ pub(super) async fn s5_stall() -> Checks {
         .create("resstallindex")
         .url("https://videos.example.com/stall.mp4")
         .with_header(FAULT_HEADER, "stall:3000")
-        .with_timeout(limit)
+        .with_attempt_timeout(limit)
         .with_retry(RetryPolicy::none())
         .send_raw()
         .await;

@@ -52,7 +52,7 @@ pub(super) async fn s6_wait(quick: bool) -> Checks {
     let r = task
         .wait_for_done()
         .sleep_interval(Duration::from_secs(1))
-        .timeout(deadline)
+        .max_wait(deadline)
         .await;
     let took = t.elapsed();
     emu.shutdown().await;
@@ -109,7 +109,7 @@ pub(super) async fn s6_wait(quick: bool) -> Checks {
             .task()
             .wait_for_done(created.id.as_str())
             .sleep_interval(Duration::from_millis(10))
-            .timeout(Duration::from_secs(30))
+            .max_wait(Duration::from_secs(30))
             .callback(move |_| {
                 seen.fetch_add(1, Ordering::SeqCst);
             })

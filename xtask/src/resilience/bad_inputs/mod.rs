@@ -3,6 +3,7 @@
 
 use super::*;
 
+mod extremes;
 mod requests;
 mod responses;
 
@@ -76,7 +77,12 @@ pub(super) async fn s7_bad_inputs() -> Checks {
     let canned_client = |s: &Canned| client_for(&s.base(), "tlk_canned");
     let requests = requests::cases(&c, &cs)?;
     let responses = responses::cases().await?;
-    let cases = requests.rows.into_iter().chain(responses.rows);
+    let extremes = extremes::cases(&c, &seeded)?;
+    let cases = requests
+        .rows
+        .into_iter()
+        .chain(responses.rows)
+        .chain(extremes.rows);
 
     // Run the cases one at a time (the RSS figure below must not see the others).
     let mut out = Vec::new();

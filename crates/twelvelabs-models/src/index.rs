@@ -1,0 +1,287 @@
+//! The index object (`GET /indexes/{index-id}`, the items of `GET /indexes`)
+//! and the bodies of `POST /indexes` and `PUT /indexes/{index-id}`.
+//!
+//! v1.2 describes an index by its `engines` (`engine_name`, `engine_options`),
+//! v1.3 by its `models` (`model_name`, `model_options`). Both lists are kept
+//! apart, under their wire names, so a value read from one version writes back
+//! exactly the same keys; [`Index::model_names`] reads either.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
+
+use crate::lenient::Fields;
+use crate::{IndexId, PageInfo};
+
+/// An index, as returned by v1.2 and v1.3.
+///
+/// `_id` and `index_name` are required; every other field may be missing or
+/// `null`. Keys this crate does not know are kept in [`Index::extra`].
+///
+/// ```
+/// use twelvelabs_models::Index;
+///
+/// let index: Index = serde_json::from_str(r#"{
+///     "_id": "6734f0aa9e2a3a33a92c00b1", "index_name": "my-index",
+///     "engines": [{"engine_name": "marengo2.6", "engine_options": ["visual", "conversation"]}],
+///     "video_count": 1, "total_duration": 531.998133,
+///     "created_at": "2024-11-13T09:00:00.000Z"
+/// }"#)?;
+/// assert_eq!(index.name, "my-index");
+/// assert_eq!(index.model_names().collect::<Vec<_>>(), ["marengo2.6"]);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Index {
+    /// The index id (`_id`).
+    #[serde(rename = "_id")]
+    pub id: IndexId,
+    /// The index name (`index_name`), unique per account.
+    #[serde(rename = "index_name")]
+    pub name: String,
+    /// The engines of a v1.2 index (empty in v1.3).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub engines: Vec<Engine>,
+    /// The models of a v1.3 index (empty in v1.2).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub models: Vec<Model>,
+    /// Index-level add-ons (`thumbnail`). Some responses put them inside an
+    /// engine or model item instead; see [`Engine::addons`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub addons: Vec<String>,
+    /// The number of videos in the index.
+    pub video_count: Option<u64>,
+    /// The summed duration of its videos, in seconds.
+    pub total_duration: Option<f64>,
+    /// When the index was created.
+    #[serde(serialize_with = "crate::time::rfc3339_option::serialize")]
+    pub created_at: Option<DateTime<Utc>>,
+    /// When the index last changed.
+    #[serde(serialize_with = "crate::time::rfc3339_option::serialize")]
+    pub updated_at: Option<DateTime<Utc>>,
+    /// When the platform deletes the index (Free plan); `None` when it never does.
+    #[serde(serialize_with = "crate::time::rfc3339_option::serialize")]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Every other key of the JSON object, unchanged.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Index {
+    /// An index with this id and name and nothing else.
+    pub fn new(id: impl Into<IndexId>, name: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            engines: Vec::new(),
+            models: Vec::new(),
+            addons: Vec::new(),
+            video_count: None,
+            total_duration: None,
+            created_at: None,
+            updated_at: None,
+            expires_at: None,
+            extra: Map::new(),
+        }
+    }
+
+    /// The names of the index's engines (v1.2) or models (v1.3).
+    pub fn model_names(&self) -> impl Iterator<Item = &str> + '_ {
+        self.engines
+            .iter()
+            .map(|e| e.name.as_str())
+            .chain(self.models.iter().map(|m| m.name.as_str()))
+    }
+
+    /// Whether the `thumbnail` add-on is enabled, at the index level or on any
+    /// engine or model (the API has used both places).
+    pub fn has_addon(&self, addon: &str) -> bool {
+        self.addons
+            .iter()
+            .chain(self.engines.iter().flat_map(|e| e.addons.iter()))
+            .chain(self.models.iter().flat_map(|m| m.addons.iter()))
+            .any(|a| a == addon)
+    }
+}
+
+impl<'de> Deserialize<'de> for Index {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut f = Fields::new(deserializer)?;
+        Ok(Self {
+            id: f.required("_id")?,
+            name: f.required("index_name")?,
+            engines: f.list("engines")?,
+            models: f.list("models")?,
+            addons: f.list("addons")?,
+            video_count: f.optional_uint("video_count")?,
+            total_duration: f.optional("total_duration")?,
+            created_at: f.optional_time("created_at")?,
+            updated_at: f.optional_time("updated_at")?,
+            expires_at: f.optional_time("expires_at")?,
+            extra: f.finish(),
+        })
+    }
+}
+
+/// A v1.2 engine: `{engine_name, engine_options}` in requests, plus `addons`
+/// and `finetuned` in responses.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Engine {
+    /// `engine_name`: `marengo2.6`, `pegasus1.1`, …
+    #[serde(rename = "engine_name")]
+    pub name: String,
+    /// `engine_options`: `visual`, `conversation`, `text_in_video`, `logo`.
+    #[serde(rename = "engine_options")]
+    pub options: Vec<String>,
+    /// Add-ons enabled on this engine (responses only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub addons: Vec<String>,
+    /// Whether the engine is fine-tuned (responses only; meaning undocumented).
+    pub finetuned: Option<bool>,
+    /// Every other key, unchanged.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Engine {
+    /// An engine with these options, as `POST /indexes` takes it.
+    pub fn new<I, S>(name: impl Into<String>, options: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Self {
+            name: name.into(),
+            options: options.into_iter().map(Into::into).collect(),
+            addons: Vec::new(),
+            finetuned: None,
+            extra: Map::new(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Engine {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut f = Fields::new(deserializer)?;
+        Ok(Self {
+            name: f.required("engine_name")?,
+            options: f.list("engine_options")?,
+            addons: f.list("addons")?,
+            finetuned: f.optional("finetuned")?,
+            extra: f.finish(),
+        })
+    }
+}
+
+/// A v1.3 model: `{model_name, model_options}`, plus `addons` in some responses.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Model {
+    /// `model_name`: `marengo2.7`, `pegasus1.2`, …
+    #[serde(rename = "model_name")]
+    pub name: String,
+    /// `model_options`: `visual`, `audio`.
+    #[serde(rename = "model_options")]
+    pub options: Vec<String>,
+    /// Add-ons enabled on this model (responses only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub addons: Vec<String>,
+    /// Every other key, unchanged.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Model {
+    /// A model with these options, as `POST /indexes` takes it.
+    pub fn new<I, S>(name: impl Into<String>, options: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Self {
+            name: name.into(),
+            options: options.into_iter().map(Into::into).collect(),
+            addons: Vec::new(),
+            extra: Map::new(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Model {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut f = Fields::new(deserializer)?;
+        Ok(Self {
+            name: f.required("model_name")?,
+            options: f.list("model_options")?,
+            addons: f.list("addons")?,
+            extra: f.finish(),
+        })
+    }
+}
+
+/// One page of `GET /indexes`: `{"data": [...], "page_info": {...}}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct IndexPage {
+    /// The indexes of this page.
+    pub data: Vec<Index>,
+    /// Where this page sits in the result set.
+    pub page_info: PageInfo,
+}
+
+impl<'de> Deserialize<'de> for IndexPage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut f = Fields::new(deserializer)?;
+        Ok(Self {
+            data: f.list("data")?,
+            page_info: f.required("page_info")?,
+        })
+    }
+}
+
+/// The JSON body of `POST /indexes`. Set `engines` for v1.2 and `models` for
+/// v1.3; empty lists and `None` are omitted, never sent as `null`.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateIndexRequest {
+    /// `index_name`.
+    pub index_name: String,
+    /// `engines` (v1.2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub engines: Vec<Engine>,
+    /// `models` (v1.3).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub models: Vec<Model>,
+    /// `addons` (`thumbnail`).
+    #[serde(default)]
+    pub addons: Option<Vec<String>>,
+}
+
+/// The `201` body of `POST /indexes`: `{"_id": "..."}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CreateIndexResponse {
+    /// The new index's id.
+    #[serde(rename = "_id")]
+    pub id: IndexId,
+    /// Every other key, unchanged.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl<'de> Deserialize<'de> for CreateIndexResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut f = Fields::new(deserializer)?;
+        Ok(Self {
+            id: f.required("_id")?,
+            extra: f.finish(),
+        })
+    }
+}
+
+/// The JSON body of `PUT /indexes/{index-id}`: only the name can change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateIndexRequest {
+    /// The new `index_name`.
+    pub index_name: String,
+}
