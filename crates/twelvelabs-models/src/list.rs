@@ -1,14 +1,21 @@
 //! The list envelope of `GET /tasks` and the sort parameters.
 
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::{Map, Value};
+use serde::Serialize;
 
-use crate::lenient::Fields;
-use crate::Task;
+use crate::lenient::lenient_object;
+use crate::{Extra, Task};
+
+/// The most items a `GET /tasks` page holds (the largest `page_limit` the API
+/// accepts). A page with more is refused as a decode error naming `data`,
+/// after reading at most this many tasks: a hostile or broken body cannot
+/// make the decoder build more.
+pub const MAX_PAGE_ITEMS: usize = 50;
 
 /// One page of `GET /tasks`: `{"data": [...], "page_info": {...}}`.
 ///
 /// `data` missing or `null` reads as an empty page; `page_info` is required.
+/// More than [`MAX_PAGE_ITEMS`] tasks is an error. Unknown keys of the
+/// envelope are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TaskPage {
@@ -24,22 +31,17 @@ impl TaskPage {
     pub fn has_next_page(&self) -> bool {
         !self.data.is_empty() && self.page_info.has_next_page()
     }
-}
 
-impl TaskPage {
     /// A page from its items and `page_info` (for tests and custom sources).
     pub fn new(data: Vec<Task>, page_info: PageInfo) -> Self {
         Self { data, page_info }
     }
 }
 
-impl<'de> Deserialize<'de> for TaskPage {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            data: f.list("data")?,
-            page_info: f.required("page_info")?,
-        })
+lenient_object! {
+    TaskPage expecting "a task list page" {
+        data: Page "data",
+        page_info: Required "page_info",
     }
 }
 
@@ -58,7 +60,7 @@ pub struct PageInfo {
     pub total_results: u64,
     /// Every other key, unchanged.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 impl PageInfo {
@@ -70,7 +72,7 @@ impl PageInfo {
             page,
             total_page,
             total_results,
-            extra: Map::new(),
+            extra: Extra::default(),
         }
     }
 
@@ -81,16 +83,13 @@ impl PageInfo {
     }
 }
 
-impl<'de> Deserialize<'de> for PageInfo {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            limit_per_page: f.required_uint("limit_per_page")?,
-            page: f.required_uint("page")?,
-            total_page: f.required_uint("total_page")?,
-            total_results: f.required_uint("total_results")?,
-            extra: f.finish(),
-        })
+lenient_object! {
+    PageInfo expecting "a page_info object" {
+        limit_per_page: RequiredUint "limit_per_page",
+        page: RequiredUint "page",
+        total_page: RequiredUint "total_page",
+        total_results: RequiredUint "total_results",
+        ..extra
     }
 }
 

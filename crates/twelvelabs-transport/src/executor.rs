@@ -42,8 +42,10 @@
 //!
 //! What is public here, and why: [`Executor`], [`ApiRequest`] and
 //! [`Response`] are how a resource crate (the SDK's own or yours) makes a
-//! call; [`Executor::new`] over any [`HttpTransport`] is how a custom
-//! transport is plugged in. Everything else is crate-private.
+//! call, and [`decode_json`] decodes a body the way they do;
+//! [`Executor::new`] over any [`HttpTransport`] is how a custom transport is
+//! plugged in. Everything else (URL building, header assembly, the attempt
+//! loop) is crate-private.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -189,12 +191,11 @@ impl Response {
     }
 }
 
-/// Decodes a JSON body with the path of any failure ([`Response::json`] is
-/// the public way in).
-pub(crate) fn decode_json<T: DeserializeOwned>(
-    status: StatusCode,
-    body: &[u8],
-) -> Result<T, Error> {
+/// Decodes a JSON body exactly as [`Response::json`] does, with the path of
+/// any failure. Public for a custom resource that holds a body it did not get
+/// from [`Executor::send`] (and for the decode benchmarks); a resource that
+/// calls the executor uses [`Response::json`] or [`Executor::send_json`].
+pub fn decode_json<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, Error> {
     if body.iter().all(u8::is_ascii_whitespace) {
         // An empty 200/204 is `()` (or `None`) for callers that expect nothing.
         if let Ok(value) = serde_json::from_slice::<T>(b"null") {

@@ -53,7 +53,7 @@ pub use body::{
 pub use clock::{Clock, ManualClock, TokioClock};
 pub use config::{ApiKey, ApiVersion, ClientConfig, RequestOptions, DEFAULT_BASE_URL};
 pub use error::{ApiError, ApiErrorKind, Error};
-pub use executor::{ApiRequest, Executor, Response};
+pub use executor::{decode_json, ApiRequest, Executor, Response};
 pub use ratelimit::RateLimit;
 pub use retry::{AttemptOutcome, Failure, RetryDecision, RetryPolicy, StopReason};
 pub use transport::{

@@ -27,7 +27,10 @@ mod bad_inputs;
 mod canned;
 mod concurrency;
 mod deadline;
+mod decode_rss;
 mod dropped;
+mod hostile_queries;
+mod intake;
 mod pagination;
 mod rate_limit;
 mod retries;
@@ -129,6 +132,9 @@ fn describe(e: &Error) -> String {
 
 /// Entry point of `cargo xtask resilience [--quick]`.
 pub async fn run(args: &[String]) -> Result<(), String> {
+    if args.first().map(String::as_str) == Some("--decode-child") {
+        return decode_rss::decode_child(&args[1..]);
+    }
     let quick = args.iter().any(|a| a == "--quick");
     let bound = Duration::from_secs(if quick { 60 } else { 180 });
     println!("resilience: mode={}", if quick { "quick" } else { "full" });
@@ -165,6 +171,18 @@ pub async fn run(args: &[String]) -> Result<(), String> {
         (
             "11 hostile pagination",
             Box::pin(pagination::s11_pagination()),
+        ),
+        (
+            "12 emulator intake, hostile bodies",
+            Box::pin(intake::s12_intake(quick)),
+        ),
+        (
+            "13 emulator hostile queries",
+            Box::pin(hostile_queries::s13_hostile_queries(quick)),
+        ),
+        (
+            "14 decode 16 MiB hostile bodies",
+            Box::pin(decode_rss::s14_decode_rss()),
         ),
     ];
     let total = scenarios.len();
