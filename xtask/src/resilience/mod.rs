@@ -34,6 +34,7 @@ mod intake;
 mod pagination;
 mod rate_limit;
 mod retries;
+mod safe_delete;
 mod secret_paths;
 mod secrets;
 mod stall;
@@ -183,6 +184,10 @@ pub async fn run(args: &[String]) -> Result<(), String> {
         (
             "14 decode 16 MiB hostile bodies",
             Box::pin(decode_rss::s14_decode_rss()),
+        ),
+        (
+            "15 delete what a listing finds",
+            Box::pin(safe_delete::s15_safe_delete(quick)),
         ),
     ];
     let total = scenarios.len();
