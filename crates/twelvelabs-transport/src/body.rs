@@ -363,6 +363,7 @@ impl PartContent {
 
 /// One part of a multipart body.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct Part {
     /// The field name.
     pub name: String,

@@ -35,8 +35,10 @@ use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 
 use crate::{Body, HttpRequest, HttpResponse, HttpTransport, TransportError, TransportErrorKind};
 
-/// One scripted answer of the [`FakeTransport`].
+/// One scripted answer of the [`FakeTransport`]. Build the common ones with
+/// the constructors ([`Scripted::json`], [`Scripted::status`], …).
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Scripted {
     /// A response with the body in memory.
     Full {
@@ -109,6 +111,7 @@ impl Scripted {
 
 /// What the fake saw of one request.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Seen {
     /// The request as the executor built it.
     pub request: HttpRequest,

@@ -155,7 +155,7 @@ async fn fake_calls(out: &mut Outputs) {
                         .as_ref()
                         .map(|s| io::Error::new(s.kind(), s.to_string())),
                 },
-                Scripted::Stream { .. } => unreachable!(),
+                _ => unreachable!("only Full and Fail answers are scripted here"),
             }
         }));
         let (exec, _) = executor_with(&fake, |c| c.max_response_bytes = 1024);
