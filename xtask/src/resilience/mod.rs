@@ -27,6 +27,7 @@ mod bad_inputs;
 mod canned;
 mod concurrency;
 mod deadline;
+mod decode_index;
 mod decode_rss;
 mod dropped;
 mod hostile_queries;
@@ -136,6 +137,9 @@ pub async fn run(args: &[String]) -> Result<(), String> {
     if args.first().map(String::as_str) == Some("--decode-child") {
         return decode_rss::decode_child(&args[1..]);
     }
+    if args.first().map(String::as_str) == Some("--decode-index-child") {
+        return decode_index::decode_index_child(&args[1..]);
+    }
     let quick = args.iter().any(|a| a == "--quick");
     let bound = Duration::from_secs(if quick { 60 } else { 180 });
     println!("resilience: mode={}", if quick { "quick" } else { "full" });
@@ -186,8 +190,12 @@ pub async fn run(args: &[String]) -> Result<(), String> {
             Box::pin(decode_rss::s14_decode_rss()),
         ),
         (
-            "15 delete what a listing finds",
-            Box::pin(safe_delete::s15_safe_delete(quick)),
+            "15 decode hostile index/video bodies",
+            Box::pin(decode_index::s15_decode_index()),
+        ),
+        (
+            "16 delete what a listing finds",
+            Box::pin(safe_delete::s16_safe_delete(quick)),
         ),
     ];
     let total = scenarios.len();

@@ -1,4 +1,4 @@
-//! Scenario 15: deleting what a listing finds (issue 10 §2). The loop a user
+//! Scenario 16: deleting what a listing finds (issue 10 §2). The loop a user
 //! naturally writes, deleting each task of `list().into_stream()` as it comes,
 //! skips tasks: pages are offsets, and every deletion pulls a later task onto
 //! a page already read. The figure is what the documented safe pattern,
@@ -32,7 +32,7 @@ async fn left(c: &TwelveLabs, index: &str) -> Result<u64, String> {
     Ok(page.page_info.total_results)
 }
 
-pub(super) async fn s15_safe_delete(quick: bool) -> Checks {
+pub(super) async fn s16_safe_delete(quick: bool) -> Checks {
     let n = if quick { 12 } else { 23 };
     let per_page = 5;
     let emu = start(instant()).await?;
@@ -79,7 +79,7 @@ pub(super) async fn s15_safe_delete(quick: bool) -> Checks {
     let safe_left = left(&c, "resdelsafe").await?;
     emu.shutdown().await;
     eprintln!(
-        "  s15 {n} tasks, {per_page} a page: streaming-while-deleting deleted {naive_deleted}, \
+        "  s16 {n} tasks, {per_page} a page: streaming-while-deleting deleted {naive_deleted}, \
          skipped {naive_left}; collect_ids found {collected}, left {safe_left}"
     );
     Ok(vec![
@@ -90,7 +90,7 @@ pub(super) async fn s15_safe_delete(quick: bool) -> Checks {
             safe_left == 0 && collected == n,
         ),
         note(
-            "s15_naive_stream_delete_skipped",
+            "s16_naive_stream_delete_skipped",
             format!("{naive_left} of {n}"),
         ),
     ])
