@@ -257,7 +257,7 @@ fn render_markdown(figures: &[Figure], notes: &[String], profile: &str) -> Strin
          `send()` (POST + retrieve).\n\
          - `upload_peak_rss_*`: `VmHWM` of a child process (`xtask bench --upload-child`) that only \
          uploads the file with the SDK.\n\
-         - `bulk_speedup`: one-by-one creates over `create_bulk(..).concurrency(16)`, URL sources, \
+         - `bulk_speedup`: one-by-one creates over `create_bulk(..).with_concurrency(16)`, URL sources, \
          emulator latency 5 ms per request (each create is a POST and a retrieve).\n\
          - `wait_many_*`: a child process creates the tasks (pace 100 ms per step), resets its peak RSS, \
          then waits on all of them concurrently through one client (interval 100 ms).\n\

@@ -19,7 +19,7 @@ pub(super) async fn wait_child(args: &[String]) -> Result<(), String> {
         .task()
         .create_bulk("benchwaitindex")
         .urls((0..n).map(|i| format!("https://videos.example.com/wait/{i}.mp4")))
-        .concurrency(16)
+        .with_concurrency(16)
         .send()
         .await;
     let mut ids = Vec::with_capacity(n);
