@@ -2,35 +2,6 @@
 //! them through one rate-bounded scheduler, and yield each input's final
 //! outcome, optionally recording everything in a [journal](crate::journal) so
 //! that a rerun resumes without creating any task twice.
-//!
-//! # Reconciliation: creates whose outcome is unknown
-//!
-//! A create can fail after the server stored the task (the connection dropped
-//! after the upload, a 5xx or a timeout after the body was sent). Sending it again
-//! would create a second task, billed twice. So before anything is sent again,
-//! the ingest **reconciles**: it lists the index's tasks with the input's file
-//! name created since the attempt began (minus a margin for clock skew,
-//! [`Ingest::with_reconcile_margin`], default 10 minutes), oldest first, and adopts
-//! the first one that no other input of the journal (or of this run) already
-//! owns. Only when none exists is the create sent again (at most
-//! [`MAX_CREATE_ATTEMPTS`] attempts in all). A rerun does the same for every input
-//! whose journal ends with an `attempt` and no `created`.
-//!
-//! The rule's limits:
-//! - **Same file name.** The API can only be searched by file name. Two inputs of
-//!   one index with the same file name whose creates both end unknown within the
-//!   margin may be matched to each other's task (each still gets exactly one). A
-//!   task of that name created by someone else within the margin may be adopted.
-//!   Give inputs distinct file names to rule this out.
-//! - **Clock skew.** `created_at` is the server's clock, the attempt time is this
-//!   machine's. A skew larger than the margin can miss the task (and create a
-//!   duplicate); raise the margin if your clock is not synchronised.
-//! - **Visibility.** A task that the server stores but does not list yet is not
-//!   found. The emulator lists at once; the service is expected to.
-//! - **Readers** are single-use: after an unknown outcome with no task found,
-//!   a reader input ends with the error rather than being sent again.
-//! - URL inputs are matched by the URL's last path segment, the name the API
-//!   records for them.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::future::Future;
@@ -191,6 +162,41 @@ impl IngestOutcome {
 type Callback = Box<dyn FnMut(&Task) + Send + 'static>;
 
 /// Builder for [`Tasks::ingest`]: inputs in, one final outcome per input out.
+///
+/// Creates run a bounded number at a time ([`with_concurrency`](Self::with_concurrency));
+/// each created task joins one rate-bounded wait scheduler (the rules of
+/// [`WaitMany`](crate::WaitMany)); each input yields one [`IngestOutcome`]. With
+/// [`with_journal`](Self::with_journal), every task id is recorded the moment it
+/// is known (see [`journal`](crate::journal) for the format) and a rerun resumes.
+///
+/// # Reconciliation: creates whose outcome is unknown
+///
+/// A create can fail after the server stored the task (the connection dropped
+/// after the upload, a 5xx or a timeout after the body was sent). Sending it again
+/// would create a second task, billed twice. So before anything is sent again,
+/// the ingest **reconciles**: it lists the index's tasks with the input's file
+/// name created since the attempt began (minus a margin for clock skew,
+/// [`Ingest::with_reconcile_margin`], default 10 minutes), oldest first, and adopts
+/// the first one that no other input of the journal (or of this run) already
+/// owns. Only when none exists is the create sent again (at most
+/// [`MAX_CREATE_ATTEMPTS`] attempts in all). A rerun does the same for every input
+/// whose journal ends with an `attempt` and no `created`.
+///
+/// The rule's limits:
+/// - **Same file name.** The API can only be searched by file name. Two inputs of
+///   one index with the same file name whose creates both end unknown within the
+///   margin may be matched to each other's task (each still gets exactly one). A
+///   task of that name created by someone else within the margin may be adopted.
+///   Give inputs distinct file names to rule this out.
+/// - **Clock skew.** `created_at` is the server's clock, the attempt time is this
+///   machine's. A skew larger than the margin can miss the task (and create a
+///   duplicate); raise the margin if your clock is not synchronised.
+/// - **Visibility.** A task that the server stores but does not list yet is not
+///   found. The emulator lists at once; the service is expected to.
+/// - **Readers** are single-use: after an unknown outcome with no task found,
+///   a reader input ends with the error rather than being sent again.
+/// - URL inputs are matched by the URL's last path segment, the name the API
+///   records for them.
 ///
 /// ```no_run
 /// # async fn demo(tasks: twelvelabs_tasks::Tasks) -> Result<(), twelvelabs_transport::Error> {

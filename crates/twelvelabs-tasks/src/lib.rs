@@ -17,8 +17,10 @@
 //!
 //! Beyond the official SDKs: streams over pages ([`ListTasks::into_stream`]),
 //! typed date ranges ([`DateFilter`]), upload progress, bulk create with bounded
-//! concurrency ([`Tasks::create_bulk`]), waits that end ([`WaitForDone`]), and
-//! errors that keep the new task's id when a create's follow-up retrieve fails.
+//! concurrency and results as they come ([`Tasks::create_bulk`]), waits that end
+//! ([`WaitForDone`]), many waits under one request-rate bound ([`Tasks::wait_many`]),
+//! a resumable create-then-wait pipeline that never pays twice ([`Tasks::ingest`]),
+//! and errors that keep the new task's id when a create's follow-up retrieve fails.
 //!
 //! Most users reach this crate through the `twelvelabs` facade
 //! (`client.task()`); it also works over any [`Executor`].

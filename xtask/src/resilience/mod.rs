@@ -29,6 +29,8 @@ mod concurrency;
 mod deadline;
 mod dropped;
 mod hostile_queries;
+mod ingest_resume;
+mod ingest_unknown;
 mod intake;
 mod pagination;
 mod rate_limit;
@@ -131,6 +133,9 @@ fn describe(e: &Error) -> String {
 
 /// Entry point of `cargo xtask resilience [--quick]`.
 pub async fn run(args: &[String]) -> Result<(), String> {
+    if args.first().map(String::as_str) == Some("--ingest-child") {
+        return ingest_resume::child(&args[1..]).await;
+    }
     let quick = args.iter().any(|a| a == "--quick");
     let bound = Duration::from_secs(if quick { 60 } else { 180 });
     println!("resilience: mode={}", if quick { "quick" } else { "full" });
@@ -176,7 +181,26 @@ pub async fn run(args: &[String]) -> Result<(), String> {
             "13 emulator hostile queries",
             Box::pin(hostile_queries::s13_hostile_queries(quick)),
         ),
+        (
+            "14 ingest killed with SIGKILL, resumed",
+            Box::pin(ingest_resume::s14_ingest_resume(quick)),
+        ),
+        (
+            "15 ingest, unknown create outcomes",
+            Box::pin(ingest_unknown::s15_ingest_unknown(quick)),
+        ),
     ];
+    // `--only a,b`: run only the scenarios whose title contains one of these.
+    let only: Vec<String> = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .map(|s| s.split(',').map(str::to_owned).collect())
+        .unwrap_or_default();
+    let scenarios: Vec<Scenario> = scenarios
+        .into_iter()
+        .filter(|(title, _)| only.is_empty() || only.iter().any(|o| title.contains(o.as_str())))
+        .collect();
     let total = scenarios.len();
     let mut passed = 0usize;
     let mut rows: Vec<(String, Check)> = Vec::new();
