@@ -237,3 +237,46 @@ async fn unknown_create_outcomes_are_reconciled_not_duplicated() {
     assert_eq!(counts.len(), 30);
     assert!(counts.values().all(|n| *n == 1), "{counts:?}");
 }
+
+#[tokio::test]
+async fn failed_inputs_are_created_again_only_when_asked() {
+    let emu = emulator(FaultConfig::default()).await;
+    let client = client(&emu, ApiVersion::V1_2);
+    let dir = TempDir::new("retry");
+    let journal = dir.0.join("ingest.jsonl");
+    let run = |retry: bool| {
+        client
+            .task()
+            .ingest(INDEX)
+            .urls([
+                "https://example.com/fail-broken.mp4",
+                "https://example.com/ok.mp4",
+            ])
+            .with_journal(&journal)
+            .with_retry_failed(retry)
+            .sleep_interval(Duration::from_millis(10))
+            .with_max_requests_per_second(1000.0)
+    };
+    let first = run(false).await.expect("ingest runs");
+    assert_eq!(
+        first[0].result.as_ref().ok(),
+        Some(&twelvelabs::TaskStatus::Failed)
+    );
+    assert!(first[1].is_ready());
+    assert_eq!(emu.stats().tasks_created, 2);
+
+    let again = run(false).await.expect("rerun");
+    assert_eq!(
+        again[0].task_id, first[0].task_id,
+        "reported from the journal"
+    );
+    assert_eq!(emu.stats().tasks_created, 2);
+
+    let retried = run(true).await.expect("rerun, retrying failures");
+    assert_ne!(retried[0].task_id, first[0].task_id, "a new task");
+    assert_eq!(
+        retried[1].task_id, first[1].task_id,
+        "ready inputs are kept"
+    );
+    assert_eq!(emu.stats().tasks_created, 3);
+}

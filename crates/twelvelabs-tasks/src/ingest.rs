@@ -34,6 +34,10 @@ use crate::{DateFilter, Tasks};
 pub const MAX_CREATE_ATTEMPTS: u32 = 3;
 /// The default number of creates in flight in an ingest.
 pub const DEFAULT_INGEST_CONCURRENCY: usize = 8;
+/// How many times a reconciliation lists the index before giving up.
+const RECONCILE_TRIES: u32 = 5;
+/// The first pause between two reconciliation listings (doubling).
+const RECONCILE_BACKOFF: Duration = Duration::from_millis(200);
 /// The default clock-skew margin of a reconciliation.
 pub const DEFAULT_RECONCILE_MARGIN: Duration = Duration::from_secs(10 * 60);
 
@@ -523,8 +527,31 @@ impl Shared {
         }
     }
 
-    /// Finds the task an unknown create may have stored, and claims it.
+    /// Finds the task an unknown create may have stored, and claims it. The
+    /// listing is retried on transient errors (with its own backoff, on top of
+    /// the executor's retries): without an answer nothing may be sent again, so
+    /// a failed listing ends the input.
     async fn reconcile(
+        &self,
+        filename: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Option<String>, Error> {
+        let mut pause = RECONCILE_BACKOFF;
+        let mut tries = 1;
+        loop {
+            match self.reconcile_once(filename, since).await {
+                Err(e) if e.is_transient() && tries < RECONCILE_TRIES => {
+                    tracing::debug!(tries, error = %e, "reconciliation listing failed; retrying");
+                    self.tasks.executor().clock().sleep(pause).await;
+                    pause = pause.saturating_mul(2);
+                    tries += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn reconcile_once(
         &self,
         filename: &str,
         since: DateTime<Utc>,
@@ -545,15 +572,17 @@ impl Shared {
             .page_limit(crate::MAX_PAGE_LIMIT)
             .with_options(self.options.clone())
             .into_stream();
+        let mut candidates = Vec::new();
         while let Some(task) = found.next().await {
-            let task = task?;
-            let id = task.id.to_string();
-            let fresh = self
-                .claimed
-                .lock()
-                .map(|mut c| c.insert(id.clone()))
-                .unwrap_or(false);
-            if fresh {
+            candidates.push(task?.id.to_string());
+        }
+        // Claimed only once the whole listing is in: a listing that fails
+        // half-way claims nothing.
+        let Ok(mut claimed) = self.claimed.lock() else {
+            return Ok(None);
+        };
+        for id in candidates {
+            if claimed.insert(id.clone()) {
                 tracing::info!(task_id = %id, filename, "reconciled: adopting the task an unknown create stored");
                 return Ok(Some(id));
             }
