@@ -27,6 +27,7 @@ mod bad_inputs;
 mod canned;
 mod concurrency;
 mod deadline;
+mod decode_rss;
 mod dropped;
 mod hostile_queries;
 mod ingest_resume;
@@ -133,6 +134,9 @@ fn describe(e: &Error) -> String {
 
 /// Entry point of `cargo xtask resilience [--quick]`.
 pub async fn run(args: &[String]) -> Result<(), String> {
+    if args.first().map(String::as_str) == Some("--decode-child") {
+        return decode_rss::decode_child(&args[1..]);
+    }
     if args.first().map(String::as_str) == Some("--ingest-child") {
         return ingest_resume::child(&args[1..]).await;
     }
@@ -182,12 +186,16 @@ pub async fn run(args: &[String]) -> Result<(), String> {
             Box::pin(hostile_queries::s13_hostile_queries(quick)),
         ),
         (
-            "14 ingest killed with SIGKILL, resumed",
-            Box::pin(ingest_resume::s14_ingest_resume(quick)),
+            "14 decode 16 MiB hostile bodies",
+            Box::pin(decode_rss::s14_decode_rss()),
         ),
         (
-            "15 ingest, unknown create outcomes",
-            Box::pin(ingest_unknown::s15_ingest_unknown(quick)),
+            "15 ingest killed with SIGKILL, resumed",
+            Box::pin(ingest_resume::s15_ingest_resume(quick)),
+        ),
+        (
+            "16 ingest, unknown create outcomes",
+            Box::pin(ingest_unknown::s16_ingest_unknown(quick)),
         ),
     ];
     // `--only a,b`: run only the scenarios whose title contains one of these.
