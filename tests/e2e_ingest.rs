@@ -280,3 +280,42 @@ async fn failed_inputs_are_created_again_only_when_asked() {
     );
     assert_eq!(emu.stats().tasks_created, 3);
 }
+
+#[tokio::test]
+async fn readers_and_bytes_are_ingested_under_their_keys() {
+    let emu = emulator(FaultConfig::default()).await;
+    let client = client(&emu, ApiVersion::V1_3);
+    let mut mp4 = vec![0, 0, 0, 0x18];
+    mp4.extend_from_slice(b"ftypisom\0\0\x02\0isomiso2");
+    mp4.resize(4096, 7);
+    let len = mp4.len() as u64;
+    let outcomes = client
+        .task()
+        .ingest(INDEX)
+        .reader(
+            "camera-1",
+            std::io::Cursor::new(mp4.clone()),
+            "cam.mp4",
+            Some(len),
+        )
+        .bytes("clip-in-memory", mp4, "mem.mp4")
+        .bytes("camera-1", Vec::<u8>::new(), "dup.mp4")
+        .sleep_interval(Duration::from_millis(10))
+        .with_max_requests_per_second(1000.0)
+        .await
+        .expect("ingest runs");
+    assert_eq!(outcomes.len(), 3);
+    assert!(
+        outcomes[0].is_ready() && outcomes[1].is_ready(),
+        "{outcomes:?}"
+    );
+    assert_eq!(outcomes[1].key, "clip-in-memory");
+    assert!(
+        matches!(
+            &outcomes[2].result,
+            Err(twelvelabs::Error::InvalidInput { .. })
+        ),
+        "a key given twice is refused"
+    );
+    assert_eq!(emu.stats().tasks_created, 2);
+}

@@ -106,35 +106,47 @@ impl IngestInput {
             }
         }
     }
+}
 
-    /// The source for one create; a reader only once (`None` after).
-    fn source(&mut self) -> Option<VideoSource> {
-        match self {
-            IngestInput::Path(p) => Some(VideoSource::Upload(Upload::Path(p.clone()))),
-            IngestInput::Url(u) => Some(VideoSource::Url(u.trim().to_owned())),
-            IngestInput::Bytes { data, filename, .. } => Some(VideoSource::Upload(Upload::bytes(
-                data.clone(),
-                filename.clone(),
-            ))),
+/// An input being created: a source per attempt, a reader only once.
+enum Source {
+    Path(PathBuf),
+    Url(String),
+    Bytes { data: Bytes, filename: String },
+    Reader(Option<Upload>),
+}
+
+impl From<IngestInput> for Source {
+    fn from(input: IngestInput) -> Self {
+        match input {
+            IngestInput::Path(p) => Source::Path(p),
+            IngestInput::Url(u) => Source::Url(u.trim().to_owned()),
+            IngestInput::Bytes { data, filename, .. } => Source::Bytes { data, filename },
             IngestInput::Reader {
                 reader,
                 filename,
                 len,
                 ..
-            } => {
-                // The reader is moved out and the input marked used by `len`
-                // becoming `Some(u64::MAX)`, a length no reader can have.
-                if *len == Some(u64::MAX) {
-                    return None;
-                }
-                let reader = std::mem::replace(reader, Box::new(tokio::io::empty()));
-                let len = len.replace(u64::MAX);
-                Some(VideoSource::Upload(Upload::Reader {
-                    reader,
-                    filename: filename.clone(),
-                    len,
-                }))
-            }
+            } => Source::Reader(Some(Upload::Reader {
+                reader,
+                filename,
+                len,
+            })),
+        }
+    }
+}
+
+impl Source {
+    /// The source for one create; `None` once a reader was used.
+    fn next(&mut self) -> Option<VideoSource> {
+        match self {
+            Source::Path(p) => Some(VideoSource::Upload(Upload::Path(p.clone()))),
+            Source::Url(u) => Some(VideoSource::Url(u.clone())),
+            Source::Bytes { data, filename } => Some(VideoSource::Upload(Upload::bytes(
+                data.clone(),
+                filename.clone(),
+            ))),
+            Source::Reader(reader) => reader.take().map(VideoSource::Upload),
         }
     }
 }
@@ -612,12 +624,13 @@ impl Shared {
     async fn run(self: Arc<Self>, pending: Pending, item: Option<ItemProgress>) -> CreatePhase {
         let Pending {
             index,
-            mut input,
+            input,
             entry,
             ..
         } = pending;
         let key = input.key();
         let filename = input.filename();
+        let mut input = Source::from(input);
         // 1. What the journal knows.
         if let Some((name, at)) = &entry.unresolved {
             match self.reconcile(name, *at).await {
@@ -644,7 +657,7 @@ impl Shared {
         // 2. Create, reconciling after every unknown outcome.
         let mut last_error = None;
         for attempt in 0..MAX_CREATE_ATTEMPTS {
-            let Some(source) = input.source() else {
+            let Some(source) = input.next() else {
                 break;
             };
             let at = self.tasks.executor().clock().now_utc();
