@@ -1,4 +1,4 @@
-//! Scenario 15: an ingest killed with SIGKILL at random points and rerun with its
+//! Scenario 16: an ingest killed with SIGKILL at random points and rerun with its
 //! journal until done never duplicates a task and never loses one.
 //!
 //! The child is this executable (`resilience --ingest-child <base> <key> <dir>
@@ -64,7 +64,7 @@ impl Rng {
     }
 }
 
-pub(super) async fn s15_ingest_resume(quick: bool) -> Checks {
+pub(super) async fn s16_ingest_resume(quick: bool) -> Checks {
     let (runs, files_per_run) = if quick { (4, 60) } else { (20, 200) };
     let emu = start(EmulatorConfig {
         pace: Pace::Every(Duration::from_millis(20)),

@@ -1,4 +1,4 @@
-//! Scenario 16: creates whose outcome is unknown (the connection dropped after
+//! Scenario 17: creates whose outcome is unknown (the connection dropped after
 //! the upload, a 503 after the server stored the task) are reconciled by the
 //! ingest, never sent blindly again: one task per input.
 
@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use twelvelabs_emulator::DEMO_INDEX_ID;
 
-pub(super) async fn s16_ingest_unknown(quick: bool) -> Checks {
+pub(super) async fn s17_ingest_unknown(quick: bool) -> Checks {
     let n = if quick { 60 } else { 200 };
     let emu = start(EmulatorConfig {
         pace: Pace::Instant,

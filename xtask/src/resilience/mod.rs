@@ -27,6 +27,7 @@ mod bad_inputs;
 mod canned;
 mod concurrency;
 mod deadline;
+mod decode_index;
 mod decode_rss;
 mod dropped;
 mod hostile_queries;
@@ -137,6 +138,9 @@ pub async fn run(args: &[String]) -> Result<(), String> {
     if args.first().map(String::as_str) == Some("--decode-child") {
         return decode_rss::decode_child(&args[1..]);
     }
+    if args.first().map(String::as_str) == Some("--decode-index-child") {
+        return decode_index::decode_index_child(&args[1..]);
+    }
     if args.first().map(String::as_str) == Some("--ingest-child") {
         return ingest_resume::child(&args[1..]).await;
     }
@@ -190,12 +194,16 @@ pub async fn run(args: &[String]) -> Result<(), String> {
             Box::pin(decode_rss::s14_decode_rss()),
         ),
         (
-            "15 ingest killed with SIGKILL, resumed",
-            Box::pin(ingest_resume::s15_ingest_resume(quick)),
+            "15 decode hostile index/video bodies",
+            Box::pin(decode_index::s15_decode_index()),
         ),
         (
-            "16 ingest, unknown create outcomes",
-            Box::pin(ingest_unknown::s16_ingest_unknown(quick)),
+            "16 ingest killed with SIGKILL, resumed",
+            Box::pin(ingest_resume::s16_ingest_resume(quick)),
+        ),
+        (
+            "17 ingest, unknown create outcomes",
+            Box::pin(ingest_unknown::s17_ingest_unknown(quick)),
         ),
     ];
     // `--only a,b`: run only the scenarios whose title contains one of these.
