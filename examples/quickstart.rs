@@ -18,6 +18,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use common::{show, show_value, Backend, BoxError, SAMPLE_VIDEO};
+use futures_util::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use twelvelabs::{ApiVersion, IndexId, Task, TaskStatus, TwelveLabs};
 use twelvelabs_emulator::Pace;
@@ -84,7 +85,7 @@ async fn run(
     let client = &backend.client;
     let index_id = index_id.as_str();
 
-    // 1. Upload the sample video, with a progress bar fed by `on_progress`.
+    // 1. Upload the sample video, with a progress bar fed by `with_progress`.
     println!("\nUploading {SAMPLE_VIDEO}");
     let bar = ProgressBar::new(0).with_style(ProgressStyle::with_template(
         "  {bar:40.cyan/blue} {bytes}/{total_bytes} {msg}",
@@ -94,7 +95,7 @@ async fn run(
         .task()
         .create(index_id)
         .file(SAMPLE_VIDEO)
-        .on_progress(move |p| {
+        .with_progress(move |p| {
             if let Some(total) = p.total {
                 progress.set_length(total);
             }
@@ -128,17 +129,30 @@ async fn run(
         }
     };
     if !urls.is_empty() {
-        println!("\nCreating {} more tasks from URLs", urls.len());
-        let results = client
+        // `ingest` creates (a few at a time), waits on every task through one
+        // rate-bounded scheduler, and yields each input's final outcome as it
+        // finishes. With `.with_journal(path)` a rerun would resume instead of
+        // creating the tasks again.
+        println!("\nIngesting {} more videos from URLs", urls.len());
+        let mut outcomes = client
             .task()
-            .create_bulk(index_id)
+            .ingest(index_id)
             .urls(urls.iter().cloned())
-            .send()
-            .await;
-        for (url, result) in urls.iter().zip(results) {
-            let extra = result?;
-            println!("  {} <- {url}", extra.id);
-            created.push(extra.id.to_string());
+            .sleep_interval(backend.poll_interval())
+            .start()
+            .await?;
+        while let Some(outcome) = outcomes.next().await {
+            if let Some(id) = &outcome.task_id {
+                created.push(id.clone());
+            }
+            match &outcome.result {
+                Ok(status) => println!(
+                    "  {} {status} <- {}",
+                    outcome.task_id.as_deref().unwrap_or("-"),
+                    outcome.key
+                ),
+                Err(e) => println!("  {} stopped: {e}", outcome.key),
+            }
         }
     }
 

@@ -110,7 +110,8 @@ pub use twelvelabs_models::{
     Task, TaskId, TaskPage, TaskStatus, UserMetadata, Video, VideoId,
 };
 pub use twelvelabs_tasks::{
-    DateFilter, TaskFilters, TaskHandle, TaskPager, Tasks, Upload, VideoSource,
+    BulkProgress, CreateTaskRequest, DateFilter, Ingest, IngestInput, IngestOutcome, TaskFilters,
+    TaskHandle, TaskPager, Tasks, Upload, VideoSource, WaitMany, WaitOutcome,
 };
 pub use twelvelabs_transport::{
     ApiError, ApiErrorKind, ApiVersion, Error, HttpTransport, Progress, RateLimit, RequestOptions,

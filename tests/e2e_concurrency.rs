@@ -23,7 +23,7 @@ async fn bulk_create_20_urls_at_concurrency_4() {
             .task()
             .create_bulk(&idx)
             .urls(urls)
-            .concurrency(4)
+            .with_concurrency(4)
             .send()
             .await;
         assert_eq!(results.len(), 20);

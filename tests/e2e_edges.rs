@@ -261,7 +261,7 @@ async fn upload_progress_reaches_the_body_size() {
         .task()
         .create(index_id(750, ApiVersion::V1_3))
         .file(&sample)
-        .on_progress(move |p| {
+        .with_progress(move |p| {
             s2.fetch_max(p.sent, Ordering::SeqCst);
             if let Some(t) = p.total {
                 t2.store(t, Ordering::SeqCst);

@@ -18,10 +18,12 @@ COMMANDS:
     ci [--dry-run]     Run what .ci/run runs: fmt check, clippy -D warnings, tests,
                        resilience --quick, bench --quick (each step echoed; stops at
                        the first failure)
-    bench [--quick]    SDK benchmarks against the embedded emulator (a full run writes
-                       BENCHMARKS.md)
-    resilience [--quick]
-                       Fault-injection runs against the embedded emulator
+    bench [--quick] [--only a,b]
+                       SDK benchmarks against the embedded emulator (a full run writes
+                       BENCHMARKS.md; --only runs the named sections, writes nothing)
+    resilience [--quick] [--only a,b]
+                       Fault-injection runs against the embedded emulator (--only runs
+                       the scenarios whose title contains one of the words)
     msrv               Check that every normal/build dependency in Cargo.lock
                        declares a rust-version no newer than ours
     help               Print this help

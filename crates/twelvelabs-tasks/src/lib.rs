@@ -17,8 +17,10 @@
 //!
 //! Beyond the official SDKs: streams over pages ([`ListTasks::into_stream`]),
 //! typed date ranges ([`DateFilter`]), upload progress, bulk create with bounded
-//! concurrency ([`Tasks::create_bulk`]), waits that end ([`WaitForDone`]), and
-//! errors that keep the new task's id when a create's follow-up retrieve fails.
+//! concurrency and results as they come ([`Tasks::create_bulk`]), waits that end
+//! ([`WaitForDone`]), many waits under one request-rate bound ([`Tasks::wait_many`]),
+//! a resumable create-then-wait pipeline that never pays twice ([`Tasks::ingest`]),
+//! and errors that keep the new task's id when a create's follow-up retrieve fails.
 //!
 //! Ids are typed at the boundary: methods take `impl Into<TaskId>` or
 //! `impl Into<IndexId>`, which a `&str`, a `String` or the id itself satisfy,
@@ -37,29 +39,41 @@ mod bulk;
 mod create;
 mod filters;
 mod handle;
+mod ingest;
+pub mod journal;
 mod list;
 mod options;
 mod pagination;
+mod request;
 mod source;
 mod transfers;
 mod wait;
+mod wait_many;
 
 use twelvelabs_models::{IndexId, IndexTaskStatus, Task, TaskId};
 use twelvelabs_transport::{ApiErrorKind, ApiRequest, ApiVersion, Error, Executor, RequestOptions};
 
-pub use bulk::{CreateBulk, DEFAULT_BULK_CONCURRENCY};
+pub use bulk::{BulkProgress, BulkProgressFn, CreateBulk, DEFAULT_BULK_CONCURRENCY};
 pub use create::{CreateTask, VideoSource};
 pub use filters::{DateFilter, DateValue, TaskFilters, MAX_PAGE_LIMIT};
 pub use handle::TaskHandle;
+pub use ingest::{
+    Ingest, IngestInput, IngestOutcome, IngestStream, DEFAULT_INGEST_CONCURRENCY,
+    DEFAULT_RECONCILE_MARGIN, MAX_CREATE_ATTEMPTS,
+};
 pub use list::{ListTaskPagination, ListTasks};
 pub use pagination::{TaskListSource, TaskPageStream, TaskPager, TaskStream};
+pub use request::CreateTaskRequest;
 pub use source::{content_type_for, Upload};
 pub use transfers::{
     GetImportLogs, GetImportStatus, ImportVideos, TransferFile, TransferSource, Transfers,
 };
-pub use twelvelabs_models::{SortBy, SortOption, TaskStatus};
+pub use twelvelabs_models::{SortBy, SortOption, TaskStatus, UserMetadata};
 pub use wait::{
     WaitForDone, DEFAULT_MAX_CONSECUTIVE_ERRORS, DEFAULT_MAX_WAIT, DEFAULT_SLEEP_INTERVAL,
+};
+pub use wait_many::{
+    WaitMany, WaitManyStream, WaitOutcome, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_REQUESTS_PER_SECOND,
 };
 
 use options::{check_id, impl_into_future, impl_request_options};
@@ -126,6 +140,19 @@ impl Tasks {
     /// Waits for a task, by id, to be `ready` or `failed`.
     pub fn wait_for_done(&self, id: impl Into<TaskId>) -> WaitForDone {
         WaitForDone::new(self.clone(), id.into().into_inner())
+    }
+
+    /// Waits on many tasks through one rate-bounded scheduler; the outcomes come
+    /// as a stream, in the order the tasks finish (see [`WaitMany`]).
+    pub fn wait_many<S: Into<String>>(&self, ids: impl IntoIterator<Item = S>) -> WaitMany {
+        WaitMany::new(self.clone(), ids.into_iter().map(Into::into).collect())
+    }
+
+    /// Creates a task for every input, waits on them all, and yields each
+    /// input's final outcome; with a journal, a rerun resumes and never creates a
+    /// task twice (see [`Ingest`]).
+    pub fn ingest(&self, index_id: impl AsRef<str>) -> Ingest {
+        Ingest::new(self.clone(), index_id.as_ref().to_owned())
     }
 
     /// The import endpoints.

@@ -65,7 +65,7 @@ async fn ten_urls_at_concurrency_3_keep_input_order_and_surface_one_failure() {
         .create_bulk("IDX")
         .urls(urls)
         .disable_video_stream(true)
-        .concurrency(3)
+        .with_concurrency(3)
         .send()
         .await;
 
@@ -144,7 +144,7 @@ async fn sources_of_every_kind_and_local_failures_stay_in_place() {
         .urls(["https://example.com/v.mp4"])
         .videos([VideoSource::Url("not a url".into())])
         .language("en")
-        .concurrency(0)
+        .with_concurrency(0)
         .send()
         .await;
 

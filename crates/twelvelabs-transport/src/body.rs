@@ -32,6 +32,14 @@ pub struct Progress {
     pub total: Option<u64>,
 }
 
+impl Progress {
+    /// A progress report: `sent` bytes of `total` (for a resource that reports in
+    /// its own units, such as the Task resource's file bytes against the file's size).
+    pub fn new(sent: u64, total: Option<u64>) -> Self {
+        Progress { sent, total }
+    }
+}
+
 /// A progress callback, called from the task that sends the body. Keep it cheap.
 pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync + 'static>;
 

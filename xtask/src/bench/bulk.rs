@@ -23,7 +23,7 @@ pub(super) async fn bench_bulk(quick: bool) -> Result<Vec<Figure>, String> {
         .task()
         .create_bulk(index)
         .urls(urls.clone())
-        .concurrency(16)
+        .with_concurrency(16)
         .send()
         .await;
     let bulk = t.elapsed().as_secs_f64();

@@ -8,6 +8,7 @@
 
 mod bulk;
 mod decode;
+mod ingest;
 mod list;
 mod retrieve;
 mod rps;
@@ -16,6 +17,7 @@ mod wait_many;
 
 use bulk::bench_bulk;
 use decode::bench_decode;
+use ingest::{bench_bulk_first, bench_ingest, ingest_child};
 use list::bench_list;
 use retrieve::bench_retrieve;
 use rps::bench_rps;
@@ -78,6 +80,8 @@ fn fmt_num(v: f64) -> String {
 
 struct Opts {
     quick: bool,
+    /// `--only a,b`: run only the sections whose name contains one of these.
+    only: Vec<String>,
     in_release: bool,
     no_md: bool,
 }
@@ -87,10 +91,17 @@ pub async fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("--upload-child") => return upload_child(&args[1..]).await,
         Some("--wait-child") => return wait_child(&args[1..]).await,
+        Some("--ingest-child") => return ingest_child(&args[1..]).await,
         _ => {}
     }
     let opts = Opts {
         quick: args.iter().any(|a| a == "--quick"),
+        only: args
+            .iter()
+            .position(|a| a == "--only")
+            .and_then(|i| args.get(i + 1))
+            .map(|s| s.split(',').map(str::to_owned).collect())
+            .unwrap_or_default(),
         in_release: args.iter().any(|a| a == "--in-release"),
         no_md: args.iter().any(|a| a == "--no-md"),
     };
@@ -142,20 +153,24 @@ async fn run_benches(opts: &Opts) -> Result<(), String> {
 
     macro_rules! section {
         ($name:literal, $f:expr) => {{
-            let t = Instant::now();
-            match $f.await {
-                Ok(figs) => {
-                    for fig in figs {
-                        fig.print();
-                        figures.push(fig);
+            if !opts.only.is_empty() && !opts.only.iter().any(|o| $name.contains(o.as_str())) {
+                eprintln!("bench {}: skipped (--only)", $name);
+            } else {
+                let t = Instant::now();
+                match $f.await {
+                    Ok(figs) => {
+                        for fig in figs {
+                            fig.print();
+                            figures.push(fig);
+                        }
+                    }
+                    Err(e) => {
+                        eprintln!("bench {}: FAILED: {e}", $name);
+                        notes.push(format!("{}: not produced: {e}", $name));
                     }
                 }
-                Err(e) => {
-                    eprintln!("bench {}: FAILED: {e}", $name);
-                    notes.push(format!("{}: not produced: {e}", $name));
-                }
+                eprintln!("bench {}: {:.1}s", $name, t.elapsed().as_secs_f64());
             }
-            eprintln!("bench {}: {:.1}s", $name, t.elapsed().as_secs_f64());
         }};
     }
 
@@ -166,6 +181,8 @@ async fn run_benches(opts: &Opts) -> Result<(), String> {
     section!("upload_rss", bench_upload_rss(quick));
     section!("bulk", bench_bulk(quick));
     section!("wait_many", bench_wait_many(quick));
+    section!("bulk_first", bench_bulk_first(quick));
+    section!("ingest", bench_ingest(quick));
     section!("emulator_rps", bench_rps(quick));
 
     let missed: Vec<&str> = figures
@@ -182,7 +199,7 @@ async fn run_benches(opts: &Opts) -> Result<(), String> {
             missed.join(", ")
         }
     );
-    if !quick && !opts.no_md {
+    if !quick && !opts.no_md && opts.only.is_empty() {
         let path = workspace_root().join("BENCHMARKS.md");
         std::fs::write(&path, render_markdown(&figures, &notes, profile))
             .map_err(|e| format!("write {}: {e}", path.display()))?;
@@ -264,10 +281,17 @@ fn render_markdown(figures: &[Figure], notes: &[String], profile: &str) -> Strin
          `send()` (POST + retrieve).\n\
          - `upload_peak_rss_*`: `VmHWM` of a child process (`xtask bench --upload-child`) that only \
          uploads the file with the SDK.\n\
-         - `bulk_speedup`: one-by-one creates over `create_bulk(..).concurrency(16)`, URL sources, \
+         - `bulk_speedup`: one-by-one creates over `create_bulk(..).with_concurrency(16)`, URL sources, \
          emulator latency 5 ms per request (each create is a POST and a retrieve).\n\
-         - `wait_many_*`: a child process creates the tasks (pace 100 ms per step), resets its peak RSS, \
-         then waits on all of them concurrently through one client (interval 100 ms).\n\
+         - `wait_many_*`: the emulator is seeded with 10,000 `ready` tasks (1,000 in quick mode); a child \
+         process waits on all of them through one `wait_many` (max 200 requests/s, 32 in flight); `wait_many_10k_peak_rss_mib` \
+         is the child's `VmHWM`; `wait_many_max_rps_ratio` is the most requests the emulator counted between \
+         two samples of its counter (every 5 ms) at most one second apart, over 200.\n\
+         - `bulk_first_result_ms`: time from starting a 1,000-file `create_bulk(..).into_stream()` (concurrency \
+         16, 5 ms emulator latency) to its first result.\n\
+         - `ingest_10k_*`: a child process ingests 10,000 1-KiB files (1,000 in quick mode) with \
+         `ingest(..).with_journal(..).with_concurrency(16)` and waits for all to be `ready` (pace instant, \
+         max 2,000 polls/s); peak RSS is its `VmHWM`.\n\
          - `emulator_rps`: 32 raw reqwest clients (one connection each) retrieving in a loop.\n",
     );
     if !notes.is_empty() {

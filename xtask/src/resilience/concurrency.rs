@@ -15,7 +15,7 @@ pub(super) async fn s9_concurrency(quick: bool) -> Checks {
         .task()
         .create_bulk(index)
         .urls((0..64).map(|i| format!("https://videos.example.com/c/{i}.mp4")))
-        .concurrency(16)
+        .with_concurrency(16)
         .send()
         .await;
     let mut ids = Vec::new();

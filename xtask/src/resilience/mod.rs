@@ -31,6 +31,8 @@ mod decode_index;
 mod decode_rss;
 mod dropped;
 mod hostile_queries;
+mod ingest_resume;
+mod ingest_unknown;
 mod intake;
 mod pagination;
 mod rate_limit;
@@ -140,6 +142,9 @@ pub async fn run(args: &[String]) -> Result<(), String> {
     if args.first().map(String::as_str) == Some("--decode-index-child") {
         return decode_index::decode_index_child(&args[1..]);
     }
+    if args.first().map(String::as_str) == Some("--ingest-child") {
+        return ingest_resume::child(&args[1..]).await;
+    }
     let quick = args.iter().any(|a| a == "--quick");
     let bound = Duration::from_secs(if quick { 60 } else { 180 });
     println!("resilience: mode={}", if quick { "quick" } else { "full" });
@@ -197,7 +202,26 @@ pub async fn run(args: &[String]) -> Result<(), String> {
             "16 delete what a listing finds",
             Box::pin(safe_delete::s16_safe_delete(quick)),
         ),
+        (
+            "17 ingest killed with SIGKILL, resumed",
+            Box::pin(ingest_resume::s17_ingest_resume(quick)),
+        ),
+        (
+            "18 ingest, unknown create outcomes",
+            Box::pin(ingest_unknown::s18_ingest_unknown(quick)),
+        ),
     ];
+    // `--only a,b`: run only the scenarios whose title contains one of these.
+    let only: Vec<String> = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .map(|s| s.split(',').map(str::to_owned).collect())
+        .unwrap_or_default();
+    let scenarios: Vec<Scenario> = scenarios
+        .into_iter()
+        .filter(|(title, _)| only.is_empty() || only.iter().any(|o| title.contains(o.as_str())))
+        .collect();
     let total = scenarios.len();
     let mut passed = 0usize;
     let mut rows: Vec<(String, Check)> = Vec::new();

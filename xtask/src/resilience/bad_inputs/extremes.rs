@@ -200,7 +200,7 @@ pub(super) fn cases(c: &TwelveLabs, ready: &str) -> Result<Table, String> {
             let results = tt
                 .create_bulk("resbadindex")
                 .urls(["https://videos.example.com/a.mp4"])
-                .concurrency(n)
+                .with_concurrency(n)
                 .send()
                 .await;
             match results.as_slice() {

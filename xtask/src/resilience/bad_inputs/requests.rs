@@ -231,7 +231,7 @@ pub(super) fn cases(c: &TwelveLabs, cs: &TwelveLabs) -> Result<Table, String> {
         let r = ts
             .create("resbadindex")
             .file(&p)
-            .on_progress(move |pr| {
+            .with_progress(move |pr| {
                 if pr.sent >= 8 * MIB && !d.swap(true, Ordering::SeqCst) {
                     if let Ok(f) = std::fs::OpenOptions::new().write(true).open(&path) {
                         let _ = f.set_len(MIB);
