@@ -382,3 +382,46 @@ fn help_teaches_with_examples() {
         insta::assert_snapshot!(name, text);
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_while_waiting_stops_and_says_how_to_follow_the_tasks() {
+    let server = Server::start(Pace::Every(Duration::from_secs(3600)));
+    let child = cli()
+        .env("TWELVELABS_API_KEY", server.emulator().api_key())
+        .env("TWELVELABS_BASE_URL", server.emulator().base_url())
+        .args([
+            "task",
+            "create",
+            "https://example.com/long.mp4",
+            "--index",
+            INDEX,
+        ])
+        .args(["--wait", "--interval", "20ms"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupt once the task exists and is being polled.
+    let polling = (0..500).any(|_| {
+        let stats = server.emulator().stats();
+        if stats.tasks_created == 1 && stats.requests >= 4 {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+        false
+    });
+    assert!(polling, "the command never started polling");
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 130, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("twelvelabs task wait "), "{err}");
+    let (_, listed) = server.json(&["task", "list"]);
+    let task_id = id(&listed[0]);
+    assert!(err.contains(&task_id), "{err}");
+}
