@@ -95,12 +95,20 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     let created = session.created.clone();
     let result = tokio::select! {
         r = commands::run(&session, cli.command) => r,
-        _ = tokio::signal::ctrl_c() => Err(interrupted(&created)),
+        () = ctrl_c() => Err(interrupted(&created)),
     };
     if let Some(emulator) = emulator {
         emulator.shutdown().await;
     }
     result
+}
+
+/// Resolves on Ctrl-C; never, when the handler cannot be installed (the
+/// command then simply cannot be interrupted cleanly, rather than failing).
+async fn ctrl_c() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
 }
 
 /// What to say after Ctrl-C: the tasks already created keep being indexed.
