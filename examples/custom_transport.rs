@@ -104,7 +104,14 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("Task {} is {}", task.id, task.status);
     let listed = client.task().list().index_id(index_id).send().await?;
     println!("{} task(s) in the index", listed.len());
-    client.task().delete(&task.id).await?;
+    // A ready task deletes only once its video is gone (as on the real API).
+    match client.task().delete(&task.id).await {
+        Ok(()) => println!("Deleted task {}", task.id),
+        Err(e) if e.code() == Some("task_cannot_be_deleted") => {
+            println!("Task {} keeps its video, so it stays: {e}", task.id)
+        }
+        Err(e) => return Err(e.into()),
+    }
     // A failing call: the error shows status, code and message.
     if let Err(e) = client.task().retrieve(&task.id).await {
         println!("Retrieving the deleted task fails as expected: {e}");

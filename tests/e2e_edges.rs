@@ -11,13 +11,14 @@ use std::time::Duration;
 use common::*;
 use futures_util::TryStreamExt;
 use twelvelabs::{ApiErrorKind, ApiVersion, Error, Task, TaskStatus, TwelveLabs};
-use twelvelabs_emulator::{Emulator, EmulatorConfig, Pace, FAULT_HEADER};
+use twelvelabs_emulator::{Emulator, EmulatorConfig, IndexSeed, Pace, FAULT_HEADER};
 
 #[tokio::test]
 async fn daily_create_limit_gives_rate_limit_with_headers_and_no_sleep() {
     let emu = Emulator::start(EmulatorConfig {
         pace: Pace::PerRetrieve,
         daily_create_limit: Some(2),
+        auto_create_indexes: true,
         ..Default::default()
     })
     .await
@@ -62,7 +63,7 @@ async fn daily_create_limit_gives_rate_limit_with_headers_and_no_sleep() {
 async fn unknown_index_and_bad_urls() {
     let idx = "aaaaaaaaaaaaaaaaaaaaaaaa".to_owned();
     let emu = Emulator::start(EmulatorConfig {
-        indexes: Some(vec![idx.clone()]),
+        indexes: vec![IndexSeed::new(idx.clone(), "only-index")],
         ..Default::default()
     })
     .await
@@ -227,7 +228,8 @@ async fn delete_503_is_retried_as_idempotent() {
     let emu = emulator().await;
     let client = client(&emu, ApiVersion::V1_2);
     let idx = index_id(740, ApiVersion::V1_2);
-    let id = emu.seed_tasks(&idx, 1, "ready").remove(0);
+    // A failed task: a ready one could not be deleted while its video exists.
+    let id = emu.seed_tasks(&idx, 1, "failed").remove(0);
     let before = emu.stats().requests;
     let err = client
         .task()

@@ -96,7 +96,15 @@ async fn create_503_after_commit_is_not_duplicated() {
 
 #[tokio::test]
 async fn rate_limit_above_cap_returns_error_without_sleeping() {
-    let emu = emulator().await;
+    // Retry-After is not documented by the API: the emulator sends it only
+    // when asked, and this test is about honouring it.
+    let emu = twelvelabs_emulator::Emulator::start(twelvelabs_emulator::EmulatorConfig {
+        retry_after_header: true,
+        auto_create_indexes: true,
+        ..Default::default()
+    })
+    .await
+    .expect("emulator starts");
     for (i, v) in VERSIONS.into_iter().enumerate() {
         let (client, clock) = client_with_clock(&emu, v);
         let id = emu

@@ -17,7 +17,6 @@ fn name(tag: &str, v: ApiVersion) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs emulator index endpoints"]
 async fn index_lifecycle_in_both_versions() {
     let emu = emulator().await;
     for v in VERSIONS {
@@ -64,7 +63,6 @@ async fn index_lifecycle_in_both_versions() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs emulator index endpoints"]
 async fn index_pages_walk_to_the_end() {
     let emu = emulator().await;
     for v in VERSIONS {
@@ -93,7 +91,6 @@ async fn index_pages_walk_to_the_end() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs emulator index endpoints"]
 async fn a_ready_task_makes_a_video_that_can_be_updated_and_deleted_with_its_task() {
     let emu = emulator().await;
     for v in VERSIONS {

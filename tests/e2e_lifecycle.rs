@@ -146,6 +146,22 @@ async fn retrieve_and_delete_rules() {
             .await
             .unwrap();
         assert_eq!(done.status, TaskStatus::Ready);
+        // A ready task deletes only once its video is gone.
+        let err = client.task().delete(task.id.as_str()).await.unwrap_err();
+        assert_eq!(api_code(&err), "task_cannot_be_deleted", "{v:?}");
+        let video_id = done.video_id.as_ref().expect("ready task has a video");
+        let r = reqwest::Client::new()
+            .delete(format!(
+                "{}/{}/indexes/{idx}/videos/{}",
+                emu.base_url(),
+                v.as_str(),
+                video_id.as_str()
+            ))
+            .header("x-api-key", emu.api_key())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 204, "{v:?}");
         client
             .task()
             .delete(task.id.as_str())

@@ -12,10 +12,12 @@ use twelvelabs_emulator::{Emulator, EmulatorConfig, Pace};
 /// Both API versions, for loops.
 pub const VERSIONS: [ApiVersion; 2] = [ApiVersion::V1_2, ApiVersion::V1_3];
 
-/// An emulator where tasks advance one step per retrieve.
+/// An emulator where tasks advance one step per retrieve. Every test uses
+/// its own index ids ([`index_id`]), created on first use.
 pub async fn emulator() -> Emulator {
     Emulator::start(EmulatorConfig {
         pace: Pace::PerRetrieve,
+        auto_create_indexes: true,
         ..Default::default()
     })
     .await

@@ -9,11 +9,16 @@ use twelvelabs_emulator::{Emulator, EmulatorConfig};
 /// One mebibyte.
 pub(crate) const MIB: u64 = 1024 * 1024;
 
-/// Starts an in-process emulator, with the error as a string.
+/// Starts an in-process emulator, with the error as a string. Scenarios and
+/// benchmarks name their own indexes, so unknown indexes are created on
+/// first use (`auto_create_indexes`).
 pub(crate) async fn start(config: EmulatorConfig) -> Result<Emulator, String> {
-    Emulator::start(config)
-        .await
-        .map_err(|e| format!("emulator: {e}"))
+    Emulator::start(EmulatorConfig {
+        auto_create_indexes: true,
+        ..config
+    })
+    .await
+    .map_err(|e| format!("emulator: {e}"))
 }
 
 /// A file removed when dropped.

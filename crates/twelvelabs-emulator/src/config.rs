@@ -10,30 +10,56 @@ pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 2_000_000_000;
 /// The API key the emulator accepts unless configured otherwise.
 pub const DEFAULT_API_KEY: &str = "tlk_emulator_key";
 
+/// The id of the demo index present by default (the one the examples use).
+pub const DEMO_INDEX_ID: &str = "6298d673f1090f1100476d4c";
+
+/// The name of the demo index.
+pub const DEMO_INDEX_NAME: &str = "emulator-demo-index";
+
+/// The `X-Ratelimit-Limit` reported for `POST /tasks` when no daily limit is
+/// enforced: the documented Developer-plan limit (1,000 tasks per day).
+pub const DEFAULT_REPORTED_DAILY_LIMIT: u64 = 1000;
+
 /// The id of the demo integration configured by default.
 pub const DEMO_INTEGRATION_ID: &str = "demo-integration";
 
 /// Everything that shapes one emulator instance.
 ///
 /// `EmulatorConfig::default()` gives an emulator on `127.0.0.1:<random port>`
-/// that accepts the key [`DEFAULT_API_KEY`], any index id, tasks that step
-/// through their lifecycle once per retrieve ([`Pace::PerRetrieve`]), no faults,
-/// no daily limit and one demo integration ([`Integration::demo`]).
+/// that accepts the key [`DEFAULT_API_KEY`], holds the demo index
+/// ([`IndexSeed::demo`]), steps tasks through their lifecycle once per
+/// retrieve ([`Pace::PerRetrieve`]), injects no faults, enforces no daily
+/// limit and has one demo integration ([`Integration::demo`]).
 #[derive(Debug, Clone)]
 pub struct EmulatorConfig {
     /// Address to bind. Port `0` picks a free port (see [`Emulator::addr`](crate::Emulator::addr)).
     pub bind: SocketAddr,
     /// The only accepted value of the `x-api-key` header.
     pub api_key: String,
-    /// `None`: any index id is accepted (an index exists once a task names it).
-    /// `Some(ids)`: only these index ids exist; others answer `404 resource_not_exist`.
-    pub indexes: Option<Vec<String>>,
+    /// The indexes that exist at start (default: the demo index only). More
+    /// can be created with `POST /indexes`. A task naming an index that does
+    /// not exist answers `404 resource_not_exist`.
+    pub indexes: Vec<IndexSeed>,
+    /// Create an index (named after its id) the first time a task, import or
+    /// transfer names an unknown one, instead of answering `404`. For test
+    /// suites that give every test its own index id; off by default.
+    pub auto_create_indexes: bool,
     /// How fast tasks move through `validating → pending → queued → indexing → ready`.
     pub pace: Pace,
     /// Injected faults (all off by default).
     pub faults: FaultConfig,
     /// Maximum number of `POST /tasks` accepted per UTC day; `None` = unlimited.
     pub daily_create_limit: Option<u64>,
+    /// `X-Ratelimit-Limit` reported when `daily_create_limit` is `None`
+    /// (nothing is enforced then). Default [`DEFAULT_REPORTED_DAILY_LIMIT`].
+    pub reported_daily_limit: u64,
+    /// Add `Retry-After` to every `429` (injected or from the daily limit).
+    /// The API documents only the `X-Ratelimit-*` headers, so this is off by
+    /// default and clients exercise their `X-Ratelimit-Reset` path.
+    pub retry_after_header: bool,
+    /// Check the video prerequisites (duration, resolution, aspect ratio) of
+    /// uploads against the index's engines/models (default `true`).
+    pub check_prerequisites: bool,
     /// Cloud-to-cloud integrations available to the import endpoints.
     pub integrations: Vec<Integration>,
     /// Largest accepted `video_file` part, in bytes (default 2 GB).
@@ -48,14 +74,44 @@ impl Default for EmulatorConfig {
         EmulatorConfig {
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             api_key: DEFAULT_API_KEY.to_owned(),
-            indexes: None,
+            indexes: vec![IndexSeed::demo()],
+            auto_create_indexes: false,
             pace: Pace::default(),
             faults: FaultConfig::default(),
             daily_create_limit: None,
+            reported_daily_limit: DEFAULT_REPORTED_DAILY_LIMIT,
+            retry_after_header: false,
+            check_prerequisites: true,
             integrations: vec![Integration::demo()],
             max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
             video_id_at_creation: false,
         }
+    }
+}
+
+/// An index that exists when the emulator starts. It is created with the
+/// engine `marengo2.6` (`visual`, `conversation`) — `marengo2.7` (`visual`,
+/// `audio`) when rendered for v1.3 — unless `models` says otherwise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexSeed {
+    /// The index id (any non-empty string; the API uses 24 hex digits).
+    pub id: String,
+    /// The index name (unique among indexes).
+    pub name: String,
+}
+
+impl IndexSeed {
+    /// An index with this id and name.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> IndexSeed {
+        IndexSeed {
+            id: id.into(),
+            name: name.into(),
+        }
+    }
+
+    /// The demo index [`DEMO_INDEX_ID`], named [`DEMO_INDEX_NAME`].
+    pub fn demo() -> IndexSeed {
+        IndexSeed::new(DEMO_INDEX_ID, DEMO_INDEX_NAME)
     }
 }
 
@@ -87,9 +143,10 @@ pub struct FaultConfig {
     pub error_status: u16,
     /// Fraction of `POST /tasks` answered 503 *after* the task was stored.
     pub error_after_commit_rate: f64,
-    /// Fraction of requests answered `429 too_many_requests` with `Retry-After`.
+    /// Fraction of requests answered `429 too_many_requests`.
     pub rate_limit_rate: f64,
-    /// `Retry-After` seconds sent with injected 429s.
+    /// Seconds until `X-Ratelimit-Reset` (and `Retry-After`, when enabled by
+    /// [`EmulatorConfig::retry_after_header`]) on injected 429s.
     pub retry_after_secs: u64,
     /// Added to every request before the handler runs.
     pub latency: Duration,

@@ -99,8 +99,13 @@ impl ApiError {
         )
     }
 
-    /// 429 `too_many_requests` with `Retry-After`.
-    pub fn too_many_requests(version: Version, rate_limit: &str, retry_after_secs: u64) -> Self {
+    /// 429 `too_many_requests`, with `Retry-After` when `retry_after_header`.
+    pub fn too_many_requests(
+        version: Version,
+        rate_limit: &str,
+        retry_after_secs: u64,
+        retry_after_header: bool,
+    ) -> Self {
         let mut e = Self::new(
             version,
             StatusCode::TOO_MANY_REQUESTS,
@@ -109,10 +114,12 @@ impl ApiError {
                 "You have exceeded the rate limit ({rate_limit}). Please try again later after {retry_after_secs} seconds."
             ),
         );
-        e.headers.push((
-            axum::http::header::RETRY_AFTER,
-            HeaderValue::from(retry_after_secs),
-        ));
+        if retry_after_header {
+            e.headers.push((
+                axum::http::header::RETRY_AFTER,
+                HeaderValue::from(retry_after_secs),
+            ));
+        }
         e
     }
 }

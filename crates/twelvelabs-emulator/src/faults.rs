@@ -296,7 +296,18 @@ pub(crate) async fn fault_layer(
                         PreFault::RateLimit(s) => s,
                         _ => shared.config.faults.retry_after_secs,
                     };
-                    ApiError::too_many_requests(version, "emulated", secs).into_response()
+                    let c = &shared.config;
+                    let limit = c.daily_create_limit.unwrap_or(c.reported_daily_limit);
+                    let mut r = ApiError::too_many_requests(
+                        version,
+                        &format!("{limit} requests per day"),
+                        secs,
+                        c.retry_after_header,
+                    )
+                    .into_response();
+                    crate::ratelimit::RateInfo::exhausted(limit, chrono::Utc::now(), secs)
+                        .apply(r.headers_mut());
+                    r
                 }
                 PreFault::Status(s) => error_response(version, s),
             }

@@ -8,8 +8,10 @@
 //! the task lifecycle `validating → pending → queued → indexing → ready`
 //! (or `failed`) at a configurable [`Pace`], list filters and pagination, the
 //! documented error bodies, rate-limit headers and an optional daily limit,
-//! legacy transfers, cloud-to-cloud imports, and fault injection
-//! ([`FaultConfig`], or the `x-emulator-fault` request header).
+//! legacy transfers, cloud-to-cloud imports, indexes (`/indexes`, with the
+//! demo index [`DEMO_INDEX_ID`]) and the videos that `ready` tasks become
+//! (`/indexes/{id}/videos`), and fault injection ([`FaultConfig`], or the
+//! `x-emulator-fault` request header, applied before the API key is checked).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -34,6 +36,8 @@
 mod config;
 mod error;
 mod faults;
+mod indexes;
+mod intake;
 mod lifecycle;
 mod mp4;
 mod query;
@@ -46,8 +50,9 @@ mod version;
 mod wire;
 
 pub use config::{
-    EmulatorConfig, FaultConfig, Integration, IntegrationFile, Pace, DEFAULT_API_KEY,
-    DEFAULT_MAX_UPLOAD_BYTES, DEMO_INTEGRATION_ID,
+    EmulatorConfig, FaultConfig, IndexSeed, Integration, IntegrationFile, Pace, DEFAULT_API_KEY,
+    DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_REPORTED_DAILY_LIMIT, DEMO_INDEX_ID, DEMO_INDEX_NAME,
+    DEMO_INTEGRATION_ID,
 };
 pub use faults::FAULT_HEADER;
 pub use server::{Emulator, Stats};

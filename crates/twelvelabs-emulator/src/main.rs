@@ -5,7 +5,10 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use twelvelabs_emulator::{Emulator, EmulatorConfig, Pace};
+use twelvelabs_emulator::{Emulator, EmulatorConfig, IndexSeed, Pace};
+
+/// The binary's default lifecycle pace: one step per second.
+const DEFAULT_BIN_STEP: Duration = Duration::from_secs(1);
 
 const USAGE: &str = "\
 twelvelabs-emulator: a local emulator of the Twelve Labs Task API (v1.2 and v1.3)
@@ -18,9 +21,14 @@ OPTIONS:
     --host <IP>                   Address to bind (default 127.0.0.1)
     --api-key <KEY>               Accepted x-api-key (default tlk_emulator_key)
     --pace <PACE>                 instant | per-retrieve | <ms per lifecycle step>
-                                  (default per-retrieve)
-    --index <ID>                  Only accept this index id (repeatable; default: any id)
+                                  (default 1000: one step per second)
+    --index <ID[:NAME]>           Create this index at start, besides the demo index
+                                  6298d673f1090f1100476d4c (repeatable; NAME defaults to ID)
     --daily-create-limit <N>      Answer 429 after N task creations per UTC day
+    --reported-daily-limit <N>    X-Ratelimit-Limit shown when no daily limit is set
+                                  (default 1000; nothing is enforced)
+    --retry-after                 Add Retry-After to 429s (not documented by the API)
+    --no-prerequisites            Do not check video duration/resolution/aspect ratio
     --max-upload-bytes <N>        Largest accepted video_file (default 2000000000)
     --video-id-at-creation        Show video_id on v1.2 tasks from creation
     --fault-503-rate <F>          Fraction (0..1) of requests answered 503
@@ -37,7 +45,12 @@ Per request, the header `x-emulator-fault` forces a fault: 503, 500, 429, 429:<s
 ";
 
 fn parse_args(args: Vec<String>) -> Result<Option<(EmulatorConfig, u16, IpAddr)>, String> {
-    let mut config = EmulatorConfig::default();
+    let mut config = EmulatorConfig {
+        // A client polling through any endpoint sees progress; the library
+        // keeps the per-retrieve pace for deterministic tests.
+        pace: Pace::Every(DEFAULT_BIN_STEP),
+        ..EmulatorConfig::default()
+    };
     let mut port: u16 = 4010;
     let mut host = IpAddr::V4(Ipv4Addr::LOCALHOST);
     let mut it = args.into_iter();
@@ -77,10 +90,20 @@ fn parse_args(args: Vec<String>) -> Result<Option<(EmulatorConfig, u16, IpAddr)>
                     ms => Pace::Every(Duration::from_millis(num(ms, &flag)?)),
                 }
             }
-            "--index" => config
-                .indexes
-                .get_or_insert_with(Vec::new)
-                .push(val(&mut it)?),
+            "--index" => {
+                let v = val(&mut it)?;
+                let (id, name) = v.split_once(':').unwrap_or((&v, &v));
+                if id.is_empty() || name.is_empty() {
+                    return Err(format!("{flag}: expected ID or ID:NAME, got {v:?}"));
+                }
+                if config.indexes.iter().any(|i| i.id == id || i.name == name) {
+                    return Err(format!("{flag}: index {id:?} / name {name:?} given twice"));
+                }
+                config.indexes.push(IndexSeed::new(id, name));
+            }
+            "--reported-daily-limit" => config.reported_daily_limit = num(&val(&mut it)?, &flag)?,
+            "--retry-after" => config.retry_after_header = true,
+            "--no-prerequisites" => config.check_prerequisites = false,
             "--daily-create-limit" => config.daily_create_limit = Some(num(&val(&mut it)?, &flag)?),
             "--max-upload-bytes" => config.max_upload_bytes = num(&val(&mut it)?, &flag)?,
             "--video-id-at-creation" => config.video_id_at_creation = true,
@@ -127,6 +150,9 @@ async fn main() -> ExitCode {
     println!("Twelve Labs emulator listening on {}", emulator.base_url());
     println!("  v1.2: {}/v1.2/tasks", emulator.base_url());
     println!("  v1.3: {}/v1.3/tasks", emulator.base_url());
+    for index in &emulator.config().indexes {
+        println!("  index: {} ({})", index.id, index.name);
+    }
     println!("  x-api-key: {}", emulator.api_key());
     println!("Press Ctrl-C to stop.");
     if let Err(e) = tokio::signal::ctrl_c().await {
@@ -163,5 +189,21 @@ mod tests {
         assert!(parse(&["--fault-max-consecutive", "-1"]).is_err());
         assert!(parse(&["--fault-max-consecutive"]).is_err());
         assert!(USAGE.contains("--fault-max-consecutive"));
+    }
+
+    #[test]
+    fn defaults_and_index_flags() {
+        let (config, _, _) = parse(&[]).unwrap().unwrap();
+        assert_eq!(config.pace, Pace::Every(Duration::from_secs(1)));
+        assert_eq!(config.indexes, vec![IndexSeed::demo()]);
+        assert!(!config.retry_after_header);
+        let (config, _, _) = parse(&["--index", "abc", "--index", "def:my-index", "--retry-after"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(config.indexes[1], IndexSeed::new("abc", "abc"));
+        assert_eq!(config.indexes[2], IndexSeed::new("def", "my-index"));
+        assert!(config.retry_after_header);
+        assert!(parse(&["--index", "abc", "--index", "abc"]).is_err());
+        assert!(parse(&["--index", ":x"]).is_err());
     }
 }

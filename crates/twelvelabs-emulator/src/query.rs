@@ -3,10 +3,11 @@
 //! range keys (`created_at[gte]`, raw or percent-encoded) are kept.
 //!
 //! Date filters: a date-only value (`2024-03-01`) matches the whole UTC day; a
-//! full RFC 3339 timestamp matches exactly, to the millisecond. Ranges
+//! full RFC 3339 timestamp matches what happened on that UTC date at or after
+//! the given time (the spec's reading). Ranges
 //! (`[gte]`, `[lte]`) are inclusive; a date-only `lte` includes that whole day.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use percent_encoding::percent_decode_str;
 
 use crate::error::ApiError;
@@ -39,8 +40,22 @@ pub(crate) fn get<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a st
         .map(|(_, v)| v.as_str())
 }
 
+/// A `page` value (≥ 1).
+pub(crate) fn parse_page(value: &str) -> Option<u64> {
+    value.trim().parse::<u64>().ok().filter(|p| *p >= 1)
+}
+
+/// A `page_limit` value (1..=50).
+pub(crate) fn parse_page_limit(value: &str) -> Option<u64> {
+    value
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|p| (1..=50).contains(p))
+}
+
 /// `field[op]` → `(field, Some(op))`.
-fn split_key(key: &str) -> (&str, Option<&str>) {
+pub(crate) fn split_key(key: &str) -> (&str, Option<&str>) {
     if let Some(stripped) = key.strip_suffix(']') {
         if let Some((base, op)) = stripped.split_once('[') {
             return (base, Some(op));
@@ -79,6 +94,14 @@ fn day_start(d: NaiveDate) -> DateTime<Utc> {
     d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
 }
 
+/// The last millisecond of a UTC day; saturates on the last representable
+/// day instead of overflowing (`created_at[lte]=+262142-12-31`).
+fn day_end(d: NaiveDate) -> DateTime<Utc> {
+    d.and_hms_milli_opt(23, 59, 59, 999)
+        .map(|t| t.and_utc())
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
 /// Exact-or-range filter on a timestamp.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct DateFilter {
@@ -88,12 +111,27 @@ pub(crate) struct DateFilter {
 }
 
 impl DateFilter {
-    fn matches(&self, t: DateTime<Utc>) -> bool {
+    /// Applies `key[op]=value`; `Err` for an invalid date or operator.
+    pub(crate) fn set(&mut self, op: Option<&str>, value: &str) -> Result<(), ()> {
+        let v = parse_date(value).ok_or(())?;
+        match (op, v) {
+            (None, v) => self.eq = Some(v),
+            (Some("gte"), DateValue::Day(d)) => self.gte = Some(day_start(d)),
+            (Some("gte"), DateValue::At(t)) => self.gte = Some(t),
+            (Some("lte"), DateValue::Day(d)) => self.lte = Some(day_end(d)),
+            (Some("lte"), DateValue::At(t)) => self.lte = Some(t),
+            (Some(_), _) => return Err(()),
+        }
+        Ok(())
+    }
+
+    pub(crate) fn matches(&self, t: DateTime<Utc>) -> bool {
         let t = trunc_ms(t);
         let eq_ok = match self.eq {
             None => true,
             Some(DateValue::Day(d)) => t.date_naive() == d,
-            Some(DateValue::At(x)) => t == x,
+            // The spec: "on that date, at or after the given time".
+            Some(DateValue::At(x)) => t.date_naive() == x.date_naive() && t >= x,
         };
         eq_ok && self.gte.is_none_or(|g| t >= g) && self.lte.is_none_or(|l| t <= l)
     }
@@ -108,11 +146,28 @@ pub(crate) struct NumFilter {
 }
 
 impl NumFilter {
+    /// Applies `key[op]=value`; `Err` for a non-finite number or bad operator.
+    pub(crate) fn set(&mut self, op: Option<&str>, value: &str) -> Result<(), ()> {
+        let v: f64 = value
+            .trim()
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite())
+            .ok_or(())?;
+        match op {
+            None => self.eq = Some(v),
+            Some("gte") => self.gte = Some(v),
+            Some("lte") => self.lte = Some(v),
+            Some(_) => return Err(()),
+        }
+        Ok(())
+    }
+
     fn is_set(&self) -> bool {
         self.eq.is_some() || self.gte.is_some() || self.lte.is_some()
     }
 
-    fn matches(&self, v: Option<f64>) -> bool {
+    pub(crate) fn matches(&self, v: Option<f64>) -> bool {
         if !self.is_set() {
             return true;
         }
@@ -172,21 +227,9 @@ impl ListQuery {
             let invalid = || ApiError::invalid(version, &key);
             let (base, op) = split_key(&key);
             match (base, op) {
-                ("page", None) => {
-                    q.page = value
-                        .trim()
-                        .parse::<u64>()
-                        .ok()
-                        .filter(|p| *p >= 1)
-                        .ok_or_else(invalid)?;
-                }
+                ("page", None) => q.page = parse_page(&value).ok_or_else(invalid)?,
                 ("page_limit", None) => {
-                    q.page_limit = value
-                        .trim()
-                        .parse::<u64>()
-                        .ok()
-                        .filter(|p| (1..=50).contains(p))
-                        .ok_or_else(invalid)?;
+                    q.page_limit = parse_page_limit(&value).ok_or_else(invalid)?
                 }
                 ("sort_by", None) => {
                     q.sort_by = match value.as_str() {
@@ -211,42 +254,20 @@ impl ListQuery {
                     }
                 }
                 ("duration" | "width" | "height", op) => {
-                    let v: f64 = value
-                        .trim()
-                        .parse()
-                        .ok()
-                        .filter(|v: &f64| v.is_finite())
-                        .ok_or_else(invalid)?;
                     let f = match base {
                         "duration" => &mut q.duration,
                         "width" => &mut q.width,
                         _ => &mut q.height,
                     };
-                    match op {
-                        None => f.eq = Some(v),
-                        Some("gte") => f.gte = Some(v),
-                        Some("lte") => f.lte = Some(v),
-                        Some(_) => return Err(invalid()),
-                    }
+                    f.set(op, &value).map_err(|()| invalid())?;
                 }
                 ("created_at" | "updated_at" | "estimated_time", op) => {
-                    let v = parse_date(&value).ok_or_else(invalid)?;
                     let f = match base {
                         "created_at" => &mut q.created_at,
                         "updated_at" => &mut q.updated_at,
                         _ => &mut q.estimated_time,
                     };
-                    match (op, v) {
-                        (None, v) => f.eq = Some(v),
-                        (Some("gte"), DateValue::Day(d)) => f.gte = Some(day_start(d)),
-                        (Some("gte"), DateValue::At(t)) => f.gte = Some(t),
-                        (Some("lte"), DateValue::Day(d)) => {
-                            f.lte =
-                                Some(day_start(d) + TimeDelta::days(1) - TimeDelta::milliseconds(1))
-                        }
-                        (Some("lte"), DateValue::At(t)) => f.lte = Some(t),
-                        (Some(_), _) => return Err(invalid()),
-                    }
+                    f.set(op, &value).map_err(|()| invalid())?;
                 }
                 (_, Some(_)) if matches!(base, "_id" | "index_id" | "filename" | "status") => {
                     return Err(invalid());
@@ -323,5 +344,18 @@ mod tests {
         assert!(ListQuery::parse(v, Some("status=done")).is_err());
         assert!(ListQuery::parse(v, Some("created_at[gt]=2024-01-01")).is_err());
         assert!(ListQuery::parse(v, Some("unknown=1")).is_ok());
+        // Extreme dates parse without overflowing.
+        for q in [
+            "created_at[lte]=+262142-12-31",
+            "created_at[gte]=+262142-12-31",
+            "created_at=+262142-12-31",
+            "created_at[lte]=-262143-01-01",
+            "updated_at[lte]=9999-12-31T23:59:59.999Z",
+        ] {
+            let parsed = ListQuery::parse(v, Some(q));
+            if let Ok(q) = parsed {
+                let _ = q.created_at.matches(Utc::now());
+            }
+        }
     }
 }

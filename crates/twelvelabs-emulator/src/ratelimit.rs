@@ -2,13 +2,10 @@
 //!
 //! The window is the UTC day; `X-Ratelimit-Reset` is the epoch second of the
 //! next UTC midnight. Without a configured limit nothing is enforced and the
-//! headers report [`NOMINAL_DAILY_LIMIT`].
+//! headers report `EmulatorConfig::reported_daily_limit`.
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
-
-/// The limit reported when `daily_create_limit` is `None` (not enforced).
-pub(crate) const NOMINAL_DAILY_LIMIT: u64 = 1_000_000;
 
 /// Creates counted in the current UTC day.
 #[derive(Debug, Default)]
@@ -28,6 +25,20 @@ pub(crate) struct RateInfo {
 }
 
 impl RateInfo {
+    /// The headers of an injected 429: the window is spent and resets in
+    /// `secs` seconds.
+    pub fn exhausted(limit: u64, now: DateTime<Utc>, secs: u64) -> RateInfo {
+        RateInfo {
+            limit,
+            remaining: 0,
+            used: limit,
+            reset: now
+                .timestamp()
+                .saturating_add(i64::try_from(secs).unwrap_or(i64::MAX / 2)),
+            retry_after: secs,
+        }
+    }
+
     pub fn apply(&self, headers: &mut HeaderMap) {
         let set = |h: &mut HeaderMap, name: &'static str, v: String| {
             if let Ok(v) = HeaderValue::from_str(&v) {
@@ -76,9 +87,9 @@ impl DailyCounter {
     }
 
     /// The header values as of now.
-    pub fn info(&mut self, limit: Option<u64>, now: DateTime<Utc>) -> RateInfo {
+    pub fn info(&mut self, limit: Option<u64>, reported: u64, now: DateTime<Utc>) -> RateInfo {
         self.roll(now);
-        let l = limit.unwrap_or(NOMINAL_DAILY_LIMIT);
+        let l = limit.unwrap_or(reported);
         let reset = next_midnight(now);
         RateInfo {
             limit: l,

@@ -28,6 +28,9 @@ pub struct Stats {
     pub bytes_received: u64,
     /// Faults injected (by rate or by the `x-emulator-fault` header).
     pub faults_injected: u64,
+    /// Requests whose handler panicked (answered `500 internal_error`).
+    /// Handlers are meant to be total, so anything but 0 is a bug.
+    pub handler_panics: u64,
 }
 
 /// A running emulator. Dropping it aborts the server task; prefer
@@ -104,13 +107,16 @@ impl Emulator {
             tasks_stored: self.shared.store().len() as u64,
             bytes_received: c.bytes_received.load(Ordering::Relaxed),
             faults_injected: c.faults_injected.load(Ordering::Relaxed),
+            handler_panics: c.handler_panics.load(Ordering::Relaxed),
         }
     }
 
     /// Inserts `count` tasks into `index_id` that stay in `status` forever
     /// (e.g. `"ready"`), for list and pagination benchmarks. Their
     /// `created_at` values are one millisecond apart, ending now. Returns the
-    /// task ids, oldest first.
+    /// task ids, oldest first. The index is created (named after its id) if
+    /// it does not exist. `ready` tasks have their video, so deleting one
+    /// needs the video deleted first, as with the API.
     ///
     /// # Panics
     /// If `status` is not one of `uploading`, `validating`, `pending`,
@@ -126,6 +132,7 @@ impl Emulator {
         let now = trunc_ms(Utc::now());
         let mut ids = Vec::with_capacity(count);
         let mut store = self.shared.store();
+        store.ensure_index(index_id, now);
         for i in 0..count {
             let created_at = now - TimeDelta::milliseconds((count - 1 - i) as i64);
             let id = store.new_id(created_at);

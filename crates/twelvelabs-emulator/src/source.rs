@@ -141,6 +141,78 @@ pub(crate) fn from_upload(
     (meta, Outcome::Ready)
 }
 
+fn prereq_error(version: Version, code: &'static str, message: String) -> ApiError {
+    ApiError::new(version, axum::http::StatusCode::BAD_REQUEST, code, message)
+}
+
+/// Checks the video prerequisites of an upload whose MP4 header was read
+/// (only the values actually read are checked). Limits follow the version
+/// and the index's engines: duration 4 s to 2 h (Pegasus: 30 min in v1.2,
+/// 60 min in v1.3); resolution at least 480x360 / 360x480 (v1.2) or 360x360
+/// (v1.3), at most 3840x2160 either way round; aspect ratio between 1:1 and
+/// 16:9 in v1.3 (v1.2 states none).
+pub(crate) fn check_prerequisites(
+    version: Version,
+    pegasus: bool,
+    info: &VideoInfo,
+) -> Result<(), ApiError> {
+    if let Some(d) = info.duration.filter(|d| d.is_finite()) {
+        let max = match (version, pegasus) {
+            (_, false) => 7200.0,
+            (Version::V12, true) => 1800.0,
+            (Version::V13, true) => 3600.0,
+        };
+        if d < 4.0 {
+            return Err(prereq_error(
+                version,
+                "video_duration_too_short",
+                format!("The video is too short. Please use a video with a duration of at least 4 seconds. The current duration is {d:.3} seconds."),
+            ));
+        }
+        if d > max {
+            return Err(prereq_error(
+                version,
+                "video_duration_too_long",
+                format!("The video is too long. Please use a video with a duration of at most {max:.0} seconds. The current duration is {d:.3} seconds."),
+            ));
+        }
+    }
+    if let (Some(w), Some(h)) = (info.width, info.height) {
+        let (long, short) = (w.max(h), w.min(h));
+        let too_low = match version {
+            Version::V12 => short < 360 || long < 480,
+            Version::V13 => short < 360,
+        };
+        if too_low {
+            let min = match version {
+                Version::V12 => "480x360 (or 360x480)",
+                Version::V13 => "360x360",
+            };
+            return Err(prereq_error(
+                version,
+                "video_resolution_too_low",
+                format!("The resolution of the video is too low. Please use a video with a resolution of at least {min}. The current resolution is {w}x{h}."),
+            ));
+        }
+        if long > 3840 || short > 2160 {
+            return Err(prereq_error(
+                version,
+                "video_resolution_too_high",
+                format!("The resolution of the video is too high. Please use a video with a resolution of at most 3840x2160. The current resolution is {w}x{h}."),
+            ));
+        }
+        if version == Version::V13 && f64::from(long) / f64::from(short.max(1)) > 16.0 / 9.0 + 0.01
+        {
+            return Err(prereq_error(
+                version,
+                "video_resolution_invalid_aspect_ratio",
+                format!("The aspect ratio of the video is not supported. Please use a video with an aspect ratio between 1:1 and 16:9. The current resolution is {w}x{h}."),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Metadata of a file imported from an integration.
 pub(crate) fn from_integration(filename: &str, size: u64) -> VideoMeta {
     VideoMeta {
@@ -177,5 +249,49 @@ mod tests {
             from_url("https://h/ok.mp4?fail=1").1,
             Outcome::Ready
         ));
+    }
+
+    #[test]
+    fn prerequisites() {
+        let info = |d: f64, w: u32, h: u32| VideoInfo {
+            duration: Some(d),
+            width: Some(w),
+            height: Some(h),
+        };
+        let code = |v, p, i: VideoInfo| check_prerequisites(v, p, &i).err().map(|e| e.code);
+        let (v12, v13) = (Version::V12, Version::V13);
+        assert_eq!(code(v12, false, info(10.0, 640, 360)), None);
+        assert_eq!(
+            code(v12, false, info(2.0, 640, 360)),
+            Some("video_duration_too_short")
+        );
+        assert_eq!(
+            code(v13, false, info(7201.0, 640, 360)),
+            Some("video_duration_too_long")
+        );
+        assert_eq!(
+            code(v12, true, info(1801.0, 640, 360)),
+            Some("video_duration_too_long")
+        );
+        assert_eq!(code(v13, true, info(1801.0, 640, 360)), None);
+        assert_eq!(
+            code(v12, false, info(10.0, 200, 200)),
+            Some("video_resolution_too_low")
+        );
+        assert_eq!(
+            code(v12, false, info(10.0, 360, 360)),
+            Some("video_resolution_too_low")
+        );
+        assert_eq!(code(v13, false, info(10.0, 360, 360)), None);
+        assert_eq!(
+            code(v13, false, info(10.0, 7680, 4320)),
+            Some("video_resolution_too_high")
+        );
+        assert_eq!(
+            code(v13, false, info(10.0, 2000, 400)),
+            Some("video_resolution_invalid_aspect_ratio")
+        );
+        assert_eq!(code(v12, false, info(10.0, 2000, 400)), None);
+        assert_eq!(code(v12, false, VideoInfo::default()), None);
     }
 }

@@ -4,11 +4,12 @@
 //! One `std::sync::Mutex` guards the [`Store`]; it is never held across an
 //! `.await` or any I/O.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
+
 use serde_json::{Map, Value};
 
 use crate::config::{EmulatorConfig, Pace};
@@ -119,10 +120,15 @@ pub(crate) struct Store {
     pub imports: Vec<ImportJob>,
     pub daily: DailyCounter,
     ids: IdGen,
+    pub indexes: HashMap<String, crate::indexes::IndexRecord>,
+    /// Videos by id (a task's `video_id`).
+    pub videos: HashMap<String, crate::indexes::VideoRecord>,
+    /// Tasks that may still become a video (see `Store::sync_videos`).
+    pub unindexed: HashSet<String>,
 }
 
 impl Store {
-    pub fn new(seed: u64) -> Store {
+    pub fn new(seed: u64, indexes: &[crate::config::IndexSeed]) -> Store {
         let mut rng = fastrand::Rng::with_seed(seed ^ 0x05EE_D1D5 ^ std::process::id() as u64);
         let mut random = [0u8; 5];
         rng.fill(&mut random);
@@ -135,20 +141,38 @@ impl Store {
                 random,
                 counter: rng.u32(..0x00FF_FFFF),
             },
+            indexes: indexes
+                .iter()
+                .map(|i| {
+                    let now = lifecycle::trunc_ms(Utc::now());
+                    (
+                        i.id.clone(),
+                        crate::indexes::IndexRecord::seeded(i.id.clone(), i.name.clone(), now),
+                    )
+                })
+                .collect(),
+            videos: HashMap::new(),
+            unindexed: HashSet::new(),
         }
     }
 
-    /// A fresh id, unique among stored tasks and video ids handed out.
+    /// A fresh id, unique among stored tasks, videos and indexes.
     pub fn new_id(&mut self, now: DateTime<Utc>) -> String {
         loop {
             let id = self.ids.next(now);
-            if !self.by_id.contains_key(&id) {
+            if !self.by_id.contains_key(&id)
+                && !self.videos.contains_key(&id)
+                && !self.indexes.contains_key(&id)
+            {
                 return id;
             }
         }
     }
 
     pub fn insert(&mut self, task: TaskRecord) {
+        if task.outcome == Outcome::Ready {
+            self.unindexed.insert(task.id.clone());
+        }
         self.by_id.insert(task.id.clone(), task.created_at);
         self.tasks.insert((task.created_at, task.id.clone()), task);
     }
@@ -209,6 +233,7 @@ pub(crate) struct Counters {
     pub tasks_created: AtomicU64,
     pub bytes_received: AtomicU64,
     pub faults_injected: AtomicU64,
+    pub handler_panics: AtomicU64,
 }
 
 impl Counters {
@@ -234,7 +259,7 @@ impl Shared {
         let seed = config.faults.seed;
         Shared {
             base_url,
-            store: Mutex::new(Store::new(seed)),
+            store: Mutex::new(Store::new(seed, &config.indexes)),
             counters: Counters::default(),
             fault_rng: Mutex::new(fastrand::Rng::with_seed(seed)),
             fault_streaks: Mutex::new(crate::faults::Streaks::default()),
@@ -248,11 +273,13 @@ impl Shared {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Whether an index id is known (always true when indexes are not fixed).
+    /// Whether an index exists (creating it under
+    /// `EmulatorConfig::auto_create_indexes`).
     pub fn index_exists(&self, index_id: &str) -> bool {
-        match &self.config.indexes {
-            None => true,
-            Some(ids) => ids.iter().any(|i| i == index_id),
+        let mut store = self.store();
+        if self.config.auto_create_indexes && !index_id.trim().is_empty() {
+            store.ensure_index(index_id, lifecycle::trunc_ms(Utc::now()));
         }
+        store.indexes.contains_key(index_id)
     }
 }

@@ -54,7 +54,7 @@ async fn unknown_paths_and_versions_are_404_with_a_flat_body() {
     for path in [
         "/v1.1/tasks",
         "/v2/tasks",
-        "/v1.2/indexes",
+        "/v1.2/engines",
         "/",
         "/v1.3/tasks/status?index_id=x",
     ] {

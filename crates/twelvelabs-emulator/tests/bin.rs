@@ -32,7 +32,7 @@ async fn serves_on_the_printed_url() {
             "--pace",
             "instant",
             "--index",
-            "6298d673f1090f1100476d4c",
+            "62a0906d47f5678267ec10a6:second-index",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -310,7 +310,7 @@ async fn non_videos_and_fail_urls_end_failed() {
 #[tokio::test]
 async fn unknown_index_is_404_when_indexes_are_fixed() {
     let env = start(EmulatorConfig {
-        indexes: Some(vec![IDX.to_owned()]),
+        indexes: vec![twelvelabs_emulator::IndexSeed::new(IDX, "only")],
         ..EmulatorConfig::default()
     })
     .await;

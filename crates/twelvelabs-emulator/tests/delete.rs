@@ -23,7 +23,23 @@ async fn only_terminal_tasks_can_be_deleted() {
         assert_error(&v, "task_cannot_be_deleted");
         env.task("v1.2", &id).await; // advance one step
     }
-    assert_eq!(env.task("v1.2", &id).await["status"], "ready");
+    let task = env.task("v1.2", &id).await;
+    assert_eq!(task["status"], "ready");
+    // A ready task whose video still exists cannot be deleted.
+    let r = env
+        .delete(&format!("/v1.3/tasks/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_error(&r.json().await.unwrap(), "task_cannot_be_deleted");
+    let video_id = task["video_id"].as_str().unwrap();
+    let r = env
+        .delete(&format!("/v1.2/indexes/{IDX}/videos/{video_id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let r = env
         .delete(&format!("/v1.3/tasks/{id}"))
         .send()

@@ -37,12 +37,40 @@ async fn header_503_and_500_skip_the_handler() {
 }
 
 #[tokio::test]
-async fn header_429_carries_retry_after() {
+async fn header_429_carries_rate_limit_headers() {
+    let faults = FaultConfig {
+        retry_after_secs: 3,
+        ..FaultConfig::default()
+    };
+    // By default: the documented X-Ratelimit-* headers only.
     let env = start(EmulatorConfig {
-        faults: FaultConfig {
-            retry_after_secs: 3,
-            ..FaultConfig::default()
-        },
+        faults: faults.clone(),
+        ..EmulatorConfig::default()
+    })
+    .await;
+    let before = chrono::Utc::now().timestamp();
+    let r = env
+        .get("/v1.2/tasks")
+        .header(FAULT_HEADER, "429")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(!r.headers().contains_key("retry-after"));
+    let h = |n: &str| r.headers()[n].to_str().unwrap().parse::<i64>().unwrap();
+    assert_eq!(h("x-ratelimit-limit"), 1000);
+    assert_eq!(h("x-ratelimit-remaining"), 0);
+    assert_eq!(h("x-ratelimit-used"), 1000);
+    let reset = h("x-ratelimit-reset");
+    assert!(
+        (before + 3..=before + 4).contains(&reset),
+        "{reset} vs {before}"
+    );
+
+    // Retry-After only behind the flag.
+    let env = start(EmulatorConfig {
+        faults,
+        retry_after_header: true,
         ..EmulatorConfig::default()
     })
     .await;
@@ -54,6 +82,7 @@ async fn header_429_carries_retry_after() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(r.headers()["retry-after"], "3");
+    assert!(r.headers().contains_key("x-ratelimit-reset"));
     assert_error(&r.json().await.unwrap(), "too_many_requests");
     let r = env
         .get("/v1.3/tasks")
@@ -113,7 +142,7 @@ async fn drop_cuts_the_body_mid_response() {
     assert_eq!(v["page_info"]["total_results"], 21);
 
     // A bodiless response (DELETE 204) is cut as well.
-    let id = env.emu.seed_tasks(IDX, 1, "ready").remove(0);
+    let id = env.emu.seed_tasks(IDX, 1, "failed").remove(0);
     let r = env
         .delete(&format!("/v1.2/tasks/{id}"))
         .header(FAULT_HEADER, "drop")
@@ -242,7 +271,7 @@ async fn max_consecutive_faults_bounds_each_burst() {
 #[tokio::test]
 async fn max_consecutive_faults_keys_are_independent() {
     let env = start(capped(Some(3), |_| {})).await;
-    let id = env.emu.seed_tasks(IDX, 1, "ready").remove(0);
+    let id = env.emu.seed_tasks(IDX, 1, "failed").remove(0);
     let task = format!("/v1.2/tasks/{id}");
     let mut seen = Vec::new();
     // Two faults on GET /v1.2/tasks, then a full burst on another path and on

@@ -141,7 +141,13 @@ async fn import_status_and_logs_follow_the_tasks() {
     assert_eq!(created, sorted);
     assert!(data.iter().all(|l| l["ended_at"].is_string()));
 
-    // A deleted task is still reported in its final state.
+    // A deleted task is still reported in its final state (its video first).
+    let r = env
+        .delete(&format!("/v1.2/indexes/{IDX}/videos/{}", video_ids[0]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let r = env
         .delete(&format!("/v1.2/tasks/{}", video_ids[0]))
         .send()
@@ -183,7 +189,7 @@ async fn full_reimport_and_user_metadata() {
 #[tokio::test]
 async fn import_errors() {
     let env = start(EmulatorConfig {
-        indexes: Some(vec![IDX.to_owned()]),
+        indexes: vec![twelvelabs_emulator::IndexSeed::new(IDX, "only")],
         integrations: vec![Integration {
             id: "s3-bucket".to_owned(),
             files: vec![IntegrationFile {

@@ -161,8 +161,9 @@ async fn date_filters_exact_day_and_ranges() {
             .await,
         ""
     );
-    assert_eq!(f.q(&format!("created_at={}", enc(&tb))).await, "b");
-    assert_eq!(f.q(&format!("updated_at={tb}")).await, "b");
+    // A timestamp means "on that date, at or after the given time" (the spec).
+    assert_eq!(f.q(&format!("created_at={}", enc(&tb))).await, "dcb");
+    assert_eq!(f.q(&format!("updated_at={tb}")).await, "dcb");
 
     // Percent-encoded brackets, the way the Python SDK sends them.
     assert_eq!(
@@ -195,9 +196,9 @@ async fn date_filters_exact_day_and_ranges() {
     assert_eq!(
         f.q(&format!("created_at={}", plus.replace('+', "%2B")))
             .await,
-        "b"
+        "dcb"
     );
-    assert_eq!(f.q(&format!("created_at={plus}")).await, "b");
+    assert_eq!(f.q(&format!("created_at={plus}")).await, "dcb");
 
     let (s, v) = f.env.get_json("/v1.2/tasks?created_at=yesterday").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);

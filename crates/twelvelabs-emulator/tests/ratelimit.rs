@@ -28,6 +28,7 @@ async fn create_responses_carry_rate_limit_headers() {
     let limit = header(&r, "x-ratelimit-limit");
     let remaining = header(&r, "x-ratelimit-remaining");
     assert_eq!(used, 1);
+    assert_eq!(limit, 1000, "the documented Developer-plan daily limit");
     assert_eq!(remaining, limit - 1);
     let reset = header(&r, "x-ratelimit-reset");
     let now = chrono::Utc::now();
@@ -46,6 +47,7 @@ async fn create_responses_carry_rate_limit_headers() {
 async fn daily_limit_answers_429_with_retry_after() {
     let env = start(EmulatorConfig {
         daily_create_limit: Some(2),
+        retry_after_header: true,
         ..EmulatorConfig::default()
     })
     .await;

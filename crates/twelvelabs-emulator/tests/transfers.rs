@@ -43,7 +43,7 @@ async fn transfer_creates_one_task_per_entry() {
 #[tokio::test]
 async fn bad_transfer_bodies_are_400() {
     let env = start(EmulatorConfig {
-        indexes: Some(vec![IDX.to_owned()]),
+        indexes: vec![twelvelabs_emulator::IndexSeed::new(IDX, "only")],
         ..EmulatorConfig::default()
     })
     .await;
@@ -102,7 +102,7 @@ async fn index_status_summary() {
         .create_url("v1.2", IDX, "https://e.com/fail-b.mp4")
         .await;
     env.create_url("v1.2", IDX, "https://e.com/c.mp4").await;
-    env.create_url("v1.2", "aaaaaaaaaaaaaaaaaaaaaaaa", "https://e.com/d.mp4")
+    env.create_url("v1.2", common::SECOND_INDEX, "https://e.com/d.mp4")
         .await;
     env.finish("v1.2", &a).await;
     env.finish("v1.2", &b).await;

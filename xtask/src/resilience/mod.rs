@@ -28,6 +28,8 @@ mod canned;
 mod concurrency;
 mod deadline;
 mod dropped;
+mod hostile_queries;
+mod intake;
 mod pagination;
 mod rate_limit;
 mod retries;
@@ -165,6 +167,14 @@ pub async fn run(args: &[String]) -> Result<(), String> {
         (
             "11 hostile pagination",
             Box::pin(pagination::s11_pagination()),
+        ),
+        (
+            "12 emulator intake, hostile bodies",
+            Box::pin(intake::s12_intake(quick)),
+        ),
+        (
+            "13 emulator hostile queries",
+            Box::pin(hostile_queries::s13_hostile_queries(quick)),
         ),
     ];
     let total = scenarios.len();

@@ -3,7 +3,13 @@
 use super::*;
 
 pub(super) async fn s3_rate_limit() -> Checks {
-    let emu = start(instant()).await?;
+    // Retry-After is not documented by the API: the emulator sends it only
+    // when asked, and this scenario is about honouring it.
+    let emu = start(EmulatorConfig {
+        retry_after_header: true,
+        ..instant()
+    })
+    .await?;
     let id = emu.seed_tasks("resrlindex", 1, "ready").remove(0);
     let c = client(&emu)?;
     let before = emu.stats().requests;

@@ -6,7 +6,7 @@
 //! so the client always receives the error response instead of a reset.
 
 use axum::extract::multipart::{Field, MultipartError};
-use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::extract::{Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -22,8 +22,7 @@ use crate::source;
 use crate::store::{Counters, NewTask};
 use crate::version::Version;
 
-/// Longest accepted text part (URLs, ids, `user_metadata`).
-const MAX_TEXT_PART: usize = 1024 * 1024;
+use crate::intake::{self, MAX_TEXT_PART};
 
 #[derive(Debug)]
 struct Upload {
@@ -53,13 +52,6 @@ impl Form {
             self.error = Some(e);
         }
     }
-}
-
-fn bad_multipart(version: Version, e: &MultipartError) -> ApiError {
-    ApiError::invalid_msg(
-        version,
-        format!("The request body is not a valid multipart/form-data body: {e}"),
-    )
 }
 
 /// Reads a text part, up to [`MAX_TEXT_PART`] bytes. `Ok(None)` if longer.
@@ -152,12 +144,8 @@ fn apply_text(form: &mut Form, version: Version, name: &str, text: String) {
 async fn read_form(ctx: &Ctx, request: Request) -> Result<Form, ApiError> {
     let version = ctx.version;
     let max = ctx.shared.config.max_upload_bytes;
-    let mut multipart = Multipart::from_request(request, &()).await.map_err(|e| {
-        ApiError::invalid_msg(
-            version,
-            format!("The request body is not a valid multipart/form-data body: {e}"),
-        )
-    })?;
+    let (mut multipart, slot) = intake::guarded_multipart(version, request).await?;
+    let bad_multipart = |_: Version, e: &MultipartError| intake::multipart_error(version, &slot, e);
     let mut form = Form::default();
     while let Some(mut field) = multipart
         .next_field()
@@ -252,8 +240,19 @@ fn commit(ctx: &Ctx, form: Form) -> Result<Value, ApiError> {
     if let Some(url) = &form.transcription_url {
         source::check_url(version, "transcription_url", url)?;
     }
-    if !shared.index_exists(&index_id) {
-        return Err(ApiError::not_exist(version, &index_id, "indexes"));
+    let known = shared.index_exists(&index_id);
+    let pegasus = match shared.store().indexes.get(&index_id).filter(|_| known) {
+        Some(index) => index.has_pegasus(),
+        None => return Err(ApiError::not_exist(version, &index_id, "indexes")),
+    };
+    if let (None, Some(u), true) = (
+        &form.video_url,
+        &form.upload,
+        shared.config.check_prerequisites,
+    ) {
+        if u.is_video {
+            source::check_prerequisites(version, pegasus, &u.info)?;
+        }
     }
     // DOC10: when both are given, the URL wins.
     let (meta, outcome) = match (&form.video_url, form.upload) {
@@ -293,20 +292,26 @@ fn commit(ctx: &Ctx, form: Form) -> Result<Value, ApiError> {
 pub(crate) async fn create_task(State(ctx): State<Ctx>, request: Request) -> Response {
     let shared = ctx.shared.clone();
     let limit = shared.config.daily_create_limit;
+    let reported = shared.config.reported_daily_limit;
     let reserved = {
         let mut store = shared.store();
         let now = Utc::now();
         if store.daily.try_reserve(limit, now) {
             Ok(())
         } else {
-            Err(store.daily.info(limit, now))
+            Err(store.daily.info(limit, reported, now))
         }
     };
     if let Err(info) = reserved {
         drain_body(request.into_body(), DRAIN_CAP).await;
         let rate = format!("{} video indexing tasks per day", info.limit);
-        let mut response =
-            ApiError::too_many_requests(ctx.version, &rate, info.retry_after).into_response();
+        let mut response = ApiError::too_many_requests(
+            ctx.version,
+            &rate,
+            info.retry_after,
+            shared.config.retry_after_header,
+        )
+        .into_response();
         info.apply(response.headers_mut());
         return response;
     }
@@ -340,7 +345,7 @@ pub(crate) async fn create_task(State(ctx): State<Ctx>, request: Request) -> Res
         if result.is_err() {
             store.daily.release(now);
         }
-        store.daily.info(limit, now)
+        store.daily.info(limit, reported, now)
     };
     let mut response = match result {
         Ok(body) => Json(body).into_response(),

@@ -23,9 +23,6 @@ use crate::store::{Counters, ImportEntry, ImportJob, NewTask, Store};
 use crate::version::Version;
 use crate::wire::ts;
 
-/// Largest accepted JSON body.
-const MAX_IMPORT_BODY: usize = 1024 * 1024;
-
 fn find_integration<'a>(ctx: &'a Ctx, integration_id: &str) -> Result<&'a Integration, ApiError> {
     ctx.shared
         .config
@@ -115,19 +112,9 @@ pub(crate) async fn import_videos(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let version = ctx.version;
     let integration = find_integration(&ctx, &integration_id)?;
-    let bytes = axum::body::to_bytes(request.into_body(), MAX_IMPORT_BODY)
-        .await
-        .map_err(|_| ApiError::invalid_msg(version, "The request body is too large.".to_owned()))?;
-    let body = match serde_json::from_slice::<Value>(&bytes) {
-        Ok(Value::Object(map)) => map,
-        _ if bytes.iter().all(u8::is_ascii_whitespace) => Map::new(),
-        _ => {
-            return Err(ApiError::invalid_msg(
-                version,
-                "The request body must be a JSON object.".to_owned(),
-            ))
-        }
-    };
+    let body = crate::intake::read_json_object(version, request.into_body())
+        .await?
+        .unwrap_or_default();
     let index_id = match body.get("index_id") {
         None | Some(Value::Null) => return Err(ApiError::not_provided(version, "index_id")),
         Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_owned(),
@@ -352,7 +339,11 @@ pub(crate) async fn import_logs(
         let count = |s: Status| counts.get(&s).copied().unwrap_or(0);
         data.push(json!({
             "index_id": job.index_id,
-            "index_name": job.index_id,
+            // The index's current name (its id once the index is deleted).
+            "index_name": store
+                .indexes
+                .get(&job.index_id)
+                .map_or(job.index_id.as_str(), |i| i.name.as_str()),
             "created_at": ts(job.created_at),
             "ended_at": if running { Value::Null } else { Value::String(ts(ended)) },
             "video_status": {

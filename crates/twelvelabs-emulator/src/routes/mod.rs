@@ -10,7 +10,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 
 use crate::error::ApiError;
 use crate::faults::{self, drain_body, DRAIN_CAP};
@@ -20,6 +20,7 @@ use crate::wire::RenderOpts;
 
 mod create;
 mod imports;
+mod indexes;
 mod tasks;
 mod transfers;
 
@@ -43,8 +44,12 @@ impl Ctx {
 
 /// Builds the whole application.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    let hls = Router::new()
+        .route("/hls/{video_id}/stream/{file}", get(indexes::hls_playlist))
+        .with_state(shared.clone());
     Router::new()
         .nest("/v1.2", version_router(Version::V12, shared.clone()))
+        .merge(hls)
         .nest("/v1.3", version_router(Version::V13, shared.clone()))
         .fallback(fallback)
         .layer(middleware::from_fn_with_state(shared.clone(), auth))
@@ -52,6 +57,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             shared.clone(),
             faults::fault_layer,
         ))
+        .layer(middleware::from_fn_with_state(shared.clone(), catch_panic))
         .layer(middleware::from_fn_with_state(shared, outer))
 }
 
@@ -79,7 +85,28 @@ fn version_router(version: Version, shared: Arc<Shared>) -> Router {
         .route(
             "/tasks/transfers/import/{integration_id}/logs",
             get(imports::import_logs),
-        );
+        )
+        .route(
+            "/indexes",
+            get(indexes::list_indexes).post(indexes::create_index),
+        )
+        .route(
+            "/indexes/{index_id}",
+            get(indexes::retrieve_index)
+                .put(indexes::update_index)
+                .delete(indexes::delete_index),
+        )
+        .route("/indexes/{index_id}/videos", get(indexes::list_videos));
+    let video = get(indexes::retrieve_video)
+        .put(indexes::update_video)
+        .delete(indexes::delete_video);
+    r = r.route(
+        "/indexes/{index_id}/videos/{video_id}",
+        match version {
+            Version::V12 => video,
+            Version::V13 => video.patch(indexes::update_video),
+        },
+    );
     r = match version {
         Version::V12 => r.route("/tasks/status", get(tasks::index_status)).route(
             "/tasks/transfers",
@@ -112,8 +139,12 @@ async fn method_not_allowed(request: Request) -> Response {
     .into_response()
 }
 
-/// Checks `x-api-key`.
+/// Checks `x-api-key` (HLS playlists are public, as players fetch them
+/// directly).
 async fn auth(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    if request.method() == axum::http::Method::GET && request.uri().path().starts_with("/hls/") {
+        return next.run(request).await;
+    }
     let version = Version::from_path(request.uri().path());
     let verdict = match request.headers().get("x-api-key") {
         None => Some(true),
@@ -125,6 +156,30 @@ async fn auth(State(shared): State<Arc<Shared>>, request: Request, next: Next) -
         Some(missing) => {
             drain_body(request.into_body(), DRAIN_CAP).await;
             ApiError::unauthorized(version, missing).into_response()
+        }
+    }
+}
+
+/// Turns a panic in a handler into `500` with the API's error body (instead
+/// of a dropped connection) and counts it in `Stats::handler_panics`. Handlers
+/// are meant to be total; this is the net under them.
+async fn catch_panic(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let version = Version::from_path(request.uri().path());
+    match std::panic::AssertUnwindSafe(next.run(request))
+        .catch_unwind()
+        .await
+    {
+        Ok(response) => response,
+        Err(_) => {
+            Counters::add(&shared.counters.handler_panics, 1);
+            tracing::error!("emulator handler panicked");
+            ApiError::new(
+                version,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "The emulator failed to handle this request.".to_owned(),
+            )
+            .into_response()
         }
     }
 }

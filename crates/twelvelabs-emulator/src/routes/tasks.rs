@@ -57,8 +57,27 @@ pub(crate) async fn delete_task(
             ),
         ));
     }
+    if snap.status == Status::Ready {
+        let video_id = task.video_id.clone();
+        store.sync_videos(now);
+        if store.videos.contains_key(&video_id) {
+            return Err(ApiError::new(
+                ctx.version,
+                StatusCode::BAD_REQUEST,
+                "task_cannot_be_deleted",
+                format!(
+                    "The video indexing task {task_id} cannot be deleted because its video \
+                     {video_id} still exists. Delete the video first."
+                ),
+            ));
+        }
+    }
+    let Some(task) = store.get(&task_id) else {
+        return Err(ApiError::not_exist(ctx.version, &task_id, "tasks"));
+    };
     let error = task.error_message().map(str::to_owned);
     store.remove(&task_id);
+    store.unindexed.remove(&task_id);
     // Imports keep reporting a deleted task in its final state.
     for job in &mut store.imports {
         for entry in &mut job.entries {

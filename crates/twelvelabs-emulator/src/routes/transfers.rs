@@ -2,7 +2,7 @@
 //! body whose `file` part holds a JSON array of
 //! `{index_id, language, object, transcription?}`; one task per entry; 204.
 
-use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::extract::{Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
 use chrono::Utc;
@@ -14,8 +14,8 @@ use crate::faults::{drain_body, DRAIN_CAP};
 use crate::source;
 use crate::store::{Counters, NewTask};
 
-/// Largest accepted `file` part.
-const MAX_TRANSFER_FILE: usize = 16 * 1024 * 1024;
+/// Largest accepted `file` part (a JSON list of objects), as for JSON bodies.
+const MAX_TRANSFER_FILE: usize = crate::intake::MAX_JSON_BODY;
 
 #[derive(Debug, Deserialize)]
 struct TransferItem {
@@ -45,15 +45,8 @@ pub(crate) async fn transfer(
             "The request body must be multipart/form-data with a file part named file.".to_owned(),
         ));
     }
-    let bad = |e: &dyn std::fmt::Display| {
-        ApiError::invalid_msg(
-            version,
-            format!("The request body is not a valid multipart/form-data body: {e}"),
-        )
-    };
-    let mut multipart = Multipart::from_request(request, &())
-        .await
-        .map_err(|e| bad(&e))?;
+    let (mut multipart, slot) = crate::intake::guarded_multipart(version, request).await?;
+    let bad = |e: &dyn std::fmt::Display| crate::intake::multipart_error(version, &slot, e);
     let mut file: Option<Vec<u8>> = None;
     let mut too_big = false;
     while let Some(mut field) = multipart.next_field().await.map_err(|e| bad(&e))? {

@@ -4,7 +4,7 @@
 
 use reqwest::StatusCode;
 use serde_json::Value;
-use twelvelabs_emulator::{Emulator, EmulatorConfig, Pace};
+use twelvelabs_emulator::{Emulator, EmulatorConfig, IndexSeed, Pace};
 
 pub const BOUNDARY: &str = "emulator-test-boundary-7MA4YWxkTrZu0gW";
 
@@ -30,14 +30,28 @@ pub async fn start(config: EmulatorConfig) -> Env {
     }
 }
 
+/// A second index present in the test emulators, besides the demo index.
+pub const SECOND_INDEX: &str = "6298d673f1090f1100476d4d";
+
+/// The default configuration plus [`SECOND_INDEX`].
+pub fn config() -> EmulatorConfig {
+    EmulatorConfig {
+        indexes: vec![
+            IndexSeed::demo(),
+            IndexSeed::new(SECOND_INDEX, "second-index"),
+        ],
+        ..EmulatorConfig::default()
+    }
+}
+
 pub async fn start_default() -> Env {
-    start(EmulatorConfig::default()).await
+    start(config()).await
 }
 
 pub async fn start_instant() -> Env {
     start(EmulatorConfig {
         pace: Pace::Instant,
-        ..EmulatorConfig::default()
+        ..config()
     })
     .await
 }
