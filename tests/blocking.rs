@@ -189,3 +189,62 @@ fn inside_a_runtime_is_a_clear_error_not_a_panic() {
         drop(client);
     });
 }
+
+#[test]
+fn indexes_and_videos_from_plain_fn() {
+    let server = Server::start(Pace::Instant);
+    let client = server.client();
+    let index = client
+        .index()
+        .create("blocking")
+        .with(|c| c.engine("marengo2.6", ["visual"]))
+        .send()
+        .unwrap();
+    client.index().update(&index.id, "renamed").send().unwrap();
+    assert_eq!(
+        client.index().retrieve(&index.id).send().unwrap().name,
+        "renamed"
+    );
+    let names: Vec<String> = client
+        .index()
+        .list()
+        .iter()
+        .map(|i| i.unwrap().name)
+        .collect();
+    assert!(names.contains(&"renamed".to_owned()), "{names:?}");
+
+    let handle = client
+        .task()
+        .create(&index.id)
+        .with(|c| c.url("https://example.com/v.mp4"))
+        .send()
+        .unwrap();
+    let task = client.block_on(handle.wait_for_done()).unwrap();
+    let video_id = task.video_id.unwrap();
+    let videos = client.index().video();
+    let listed: Vec<_> = videos
+        .list(&index.id)
+        .iter()
+        .map(|v| v.unwrap().id)
+        .collect();
+    assert_eq!(listed, [video_id.clone()]);
+    videos
+        .update(&index.id, &video_id)
+        .with(|u| u.title("T"))
+        .send()
+        .unwrap();
+    assert_eq!(
+        videos
+            .retrieve(&index.id, &video_id)
+            .send()
+            .unwrap()
+            .metadata
+            .and_then(|m| m.video_title)
+            .as_deref(),
+        Some("T")
+    );
+    videos.delete(&index.id, &video_id).send().unwrap();
+    client.index().delete(&index.id).send().unwrap();
+    let gone = client.index().retrieve(&index.id).send().unwrap_err();
+    assert_eq!(gone.status().map(|s| s.as_u16()), Some(404));
+}

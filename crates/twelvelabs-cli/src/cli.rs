@@ -197,13 +197,13 @@ pub enum VideoCommand {
         index: String,
         /// Video id
         id: String,
-        /// The new title
+        /// The new title (v1.2)
         #[arg(long)]
         title: Option<String>,
         /// Set a user metadata key: KEY=VALUE (a JSON value, or else a string; repeatable)
         #[arg(long, value_name = "KEY=VALUE")]
         set: Vec<String>,
-        /// Remove a user metadata key (repeatable)
+        /// Remove a user metadata key (repeatable; v1.3)
         #[arg(long, value_name = "KEY")]
         unset: Vec<String>,
     },

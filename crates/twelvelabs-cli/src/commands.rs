@@ -159,17 +159,29 @@ async fn video(s: &Session, c: VideoCommand) -> Result<(), CliError> {
             if let Some(title) = title {
                 update = update.title(title);
             }
+            let mut metadata = twelvelabs::UserMetadata::new();
             for pair in &set {
                 let Some((key, value)) = pair.split_once('=') else {
                     return Err(CliError::Usage(format!("--set {pair}: expected KEY=VALUE")));
                 };
-                // A JSON value (number, true, null...) when it is one, else a string.
+                // A JSON value (number, true...) when it is one, else a string.
                 let value = serde_json::from_str(value)
                     .unwrap_or_else(|_| serde_json::Value::String(value.to_owned()));
-                update = update.set(key, value);
+                metadata.insert(key.to_owned(), value);
             }
-            for key in unset {
-                update = update.unset(key);
+            // v1.2 stores `metadata`; v1.3 merges `user_metadata`, where `null`
+            // deletes a key (the SDK refuses --unset on v1.2).
+            if s.client.api_version() == twelvelabs::ApiVersion::V1_2 && unset.is_empty() {
+                if !metadata.is_empty() {
+                    update = update.metadata(metadata);
+                }
+            } else {
+                for (key, value) in metadata {
+                    update = update.set(key, value);
+                }
+                for key in unset {
+                    update = update.unset(key);
+                }
             }
             update.await?;
             done(s, "updated", &id)

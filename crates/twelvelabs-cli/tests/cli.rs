@@ -322,7 +322,6 @@ fn completions_for_every_shell() {
 }
 
 #[test]
-#[ignore = "needs emulator index endpoints"]
 fn index_and_video_commands() {
     let server = Server::start(Pace::PerRetrieve);
     let (rc, created) = server.json(&[
@@ -361,7 +360,7 @@ fn index_and_video_commands() {
     ]);
     assert_eq!(rc, 0);
     let (_, got) = server.json(&["video", "get", &video, "--index", &index]);
-    assert_eq!(got[0]["user_metadata"]["n"], 1);
+    assert_eq!(got[0]["metadata"]["n"], 1, "{got:?}");
     let (rc, _) = server.json(&["video", "delete", &video, "--index", &index]);
     assert_eq!(rc, 0);
     let (rc, _) = server.json(&["index", "delete", &index]);
@@ -424,4 +423,41 @@ fn ctrl_c_while_waiting_stops_and_says_how_to_follow_the_tasks() {
     let (_, listed) = server.json(&["task", "list"]);
     let task_id = id(&listed[0]);
     assert!(err.contains(&task_id), "{err}");
+}
+
+#[test]
+fn v1_3_indexes_take_models_and_videos_merge_user_metadata() {
+    let server = Server::start(Pace::Instant);
+    let v13 = |args: &[&str]| {
+        let mut all = vec!["--api-version", "v1.3"];
+        all.extend_from_slice(args);
+        server.json(&all)
+    };
+    let (rc, created) = v13(&[
+        "index",
+        "create",
+        "--name",
+        "v13",
+        "--model",
+        "marengo2.7:visual,audio",
+    ]);
+    assert_eq!(rc, 0);
+    let index = id(&created[0]);
+    let (_, tasks) = v13(&["task", "create", SAMPLE, "--index", &index, "--wait"]);
+    let video = tasks[0]["video_id"].as_str().unwrap().to_owned();
+    let (rc, _) = v13(&[
+        "video", "update", &video, "--index", &index, "--set", "a=x", "--set", "b=2",
+    ]);
+    assert_eq!(rc, 0);
+    let (rc, _) = v13(&["video", "update", &video, "--index", &index, "--unset", "a"]);
+    assert_eq!(rc, 0);
+    let (_, got) = v13(&["video", "get", &video, "--index", &index]);
+    assert_eq!(
+        got[0]["user_metadata"],
+        serde_json::json!({ "b": 2 }),
+        "{got:?}"
+    );
+    // A v1.2-only field on v1.3 is bad usage, caught before any request.
+    let (rc, _) = v13(&["video", "update", &video, "--index", &index, "--title", "T"]);
+    assert_eq!(rc, 2);
 }
