@@ -227,7 +227,7 @@ fn indexes_and_videos_from_plain_fn() {
         .iter()
         .map(|v| v.unwrap().id)
         .collect();
-    assert_eq!(listed, [video_id.clone()]);
+    assert_eq!(listed, std::slice::from_ref(&video_id));
     videos
         .update(&index.id, &video_id)
         .with(|u| u.title("T"))
