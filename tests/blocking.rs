@@ -185,6 +185,13 @@ fn inside_a_runtime_is_a_clear_error_not_a_panic() {
         );
         let err = TwelveLabs::new("tlk_x").unwrap_err();
         assert!(matches!(err, Error::Config(_)), "{err:?}");
+        // `spawn_blocking` threads are inside the runtime too.
+        let c = client.clone();
+        let err = tokio::task::spawn_blocking(move || c.task().retrieve("any").send())
+            .await
+            .unwrap()
+            .unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{err:?}");
         // Dropping the last clone in here must not panic either.
         drop(client);
     });

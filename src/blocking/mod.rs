@@ -26,9 +26,10 @@
 //! }
 //! ```
 //!
-//! Called from inside an async runtime, every blocking call returns
-//! [`Error::Config`] instead of blocking a runtime thread (which would panic or
-//! deadlock): use the async [`crate::TwelveLabs`] there.
+//! Called from inside an async runtime (`tokio::task::spawn_blocking` threads
+//! included), every blocking call returns [`Error::Config`] instead of blocking
+//! a runtime thread, which would panic or deadlock: use the async
+//! [`crate::TwelveLabs`] there, or a `std::thread` of your own.
 
 mod resources;
 
@@ -42,9 +43,11 @@ use twelvelabs_transport::Error;
 pub use resources::{Indexes, Tasks, Transfers, Videos};
 
 /// The message of the error returned when a blocking call is made inside a runtime.
+// `spawn_blocking` threads are inside the runtime too, so the way out is a
+// thread of one's own.
 const IN_RUNTIME: &str = "the blocking client was called from inside an async runtime, where \
                           blocking would stall it: use the async `twelvelabs::TwelveLabs` there, \
-                          or call the blocking client from `tokio::task::spawn_blocking`";
+                          or call the blocking client from a `std::thread` of your own";
 
 /// The runtime a blocking client owns. Shared by every resource and [`Call`].
 #[derive(Debug)]
