@@ -137,6 +137,8 @@ async fn connect(g: &Global) -> Result<(TwelveLabs, Option<Emulator>), CliError>
         let config = EmulatorConfig {
             // Slow enough to watch, quick enough for a demo.
             pace: Pace::Every(Duration::from_millis(300)),
+            // Any index id works in a demo: it is created on first use.
+            auto_create_indexes: true,
             ..EmulatorConfig::default()
         };
         let e = Emulator::start(config)

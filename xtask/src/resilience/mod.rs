@@ -25,6 +25,7 @@ use crate::support::{proc_status_kib, start, temp_path, write_file, TempFile, MI
 mod after_commit;
 mod bad_inputs;
 mod canned;
+mod cli;
 mod concurrency;
 mod deadline;
 mod dropped;
@@ -176,6 +177,7 @@ pub async fn run(args: &[String]) -> Result<(), String> {
             "13 emulator hostile queries",
             Box::pin(hostile_queries::s13_hostile_queries(quick)),
         ),
+        ("14 CLI and blocking client", Box::pin(cli::s14_cli(quick))),
     ];
     let total = scenarios.len();
     let mut passed = 0usize;
