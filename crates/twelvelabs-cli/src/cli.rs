@@ -73,6 +73,11 @@ pub struct Global {
         help_heading = "Global options"
     )]
     pub api_version: Option<ApiVersionArg>,
+    /// Attempts per request, the first included (rate limits and transient errors
+    /// are retried; a create only when the server surely did not act) [default: 3]
+    #[arg(long, global = true, value_name = "N", help_heading = "Global options",
+          value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub max_attempts: Option<u32>,
     /// Run against an in-process emulator of the API (no key needed; nothing is kept)
     #[arg(long, global = true, help_heading = "Global options")]
     pub emulator: bool,

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clap::Parser;
-use twelvelabs::{ApiVersion, TwelveLabs};
+use twelvelabs::{ApiVersion, RetryPolicy, TwelveLabs};
 use twelvelabs_emulator::{Emulator, EmulatorConfig, Pace};
 
 use cli::{ApiVersionArg, Cli, Command, Global};
@@ -158,6 +158,9 @@ async fn connect(g: &Global) -> Result<(TwelveLabs, Option<Emulator>), CliError>
             ApiVersionArg::V1_2 => ApiVersion::V1_2,
             ApiVersionArg::V1_3 => ApiVersion::V1_3,
         });
+    }
+    if let Some(n) = g.max_attempts {
+        builder = builder.retry(RetryPolicy::default().with_max_attempts(n));
     }
     let client = builder.build()?;
     Ok((client, emulator))
