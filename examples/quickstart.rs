@@ -1,13 +1,15 @@
-//! Quickstart: upload a video, watch it being indexed, list tasks page by page, and
-//! clean up.
+//! Quickstart: the whole workflow. Create an index, upload a video with a progress
+//! bar, watch it being indexed, list the index's tasks page by page, then delete
+//! each video and task and the index: it leaves nothing behind.
 //!
 //! ```text
 //! cargo run --example quickstart
 //! ```
 //!
 //! Without `TWELVELABS_API_KEY` it runs offline against the embedded emulator and
-//! finishes in a few seconds. With `TWELVELABS_API_KEY` and `TWELVELABS_INDEX_ID` set
-//! it uses the real API (and `TWELVELABS_VIDEO_URL`, if set, for the extra URL tasks).
+//! finishes in a few seconds. With `TWELVELABS_API_KEY` set it does the same on the
+//! real API, in an index of its own (and `TWELVELABS_VIDEO_URL`, if set, for the
+//! extra URL tasks).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod common;
@@ -15,25 +17,33 @@ mod common;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use common::{delete_task, show, show_value, Backend, BoxError, SAMPLE_VIDEO};
+use common::{show, show_value, Backend, BoxError, SAMPLE_VIDEO};
 use indicatif::{ProgressBar, ProgressStyle};
-use twelvelabs::{Task, TaskStatus};
+use twelvelabs::{ApiVersion, IndexId, Task, TaskStatus, TwelveLabs};
 use twelvelabs_emulator::Pace;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     // Each lifecycle step takes 400 ms on the emulator: about 2 s of visible progress.
-    let backend = match Backend::connect(Pace::Every(Duration::from_millis(400))).await {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let backend =
+        match Backend::connect_without_index(Pace::Every(Duration::from_millis(400))).await {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
     let mut created: Vec<String> = Vec::new();
-    let outcome = run(&backend, &mut created).await;
+    let index = create_index(&backend.client).await;
+    let outcome = match &index {
+        Ok(index_id) => run(&backend, index_id, &mut created).await,
+        Err(e) => Err(e.to_string().into()),
+    };
     // Clean up whatever was created, even after an error.
-    let cleanup = cleanup(&backend, &created).await;
+    let cleanup = match &index {
+        Ok(index_id) => cleanup(&backend.client, index_id, &created).await,
+        Err(_) => Ok(()),
+    };
     backend.shutdown().await;
     match outcome.and(cleanup) {
         Ok(()) => {
@@ -47,9 +57,32 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(backend: &Backend, created: &mut Vec<String>) -> Result<(), BoxError> {
+/// 0. An index of our own, named after the clock so reruns never collide.
+async fn create_index(client: &TwelveLabs) -> Result<IndexId, BoxError> {
+    let name = format!(
+        "quickstart-{}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or_default()
+    );
+    let create = client.index().create(name.clone());
+    let create = match client.api_version() {
+        ApiVersion::V1_2 => create.engine("marengo2.6", ["visual", "conversation"]),
+        _ => create.model("marengo2.7", ["visual", "audio"]),
+    };
+    let index = create.send().await?;
+    println!("\nCreated index {name} ({})", index.id);
+    Ok(index.id)
+}
+
+async fn run(
+    backend: &Backend,
+    index_id: &IndexId,
+    created: &mut Vec<String>,
+) -> Result<(), BoxError> {
     let client = &backend.client;
-    let index_id = backend.index_id.as_str();
+    let index_id = index_id.as_str();
 
     // 1. Upload the sample video, with a progress bar fed by `on_progress`.
     println!("\nUploading {SAMPLE_VIDEO}");
@@ -202,17 +235,29 @@ fn print_page(info: &twelvelabs::PageInfo, tasks: &[Task]) {
     }
 }
 
-/// Deletes the tasks this run created (only `ready` and `failed` tasks can be).
-async fn cleanup(backend: &Backend, created: &[String]) -> Result<(), BoxError> {
-    if created.is_empty() {
-        return Ok(());
-    }
+/// Deletes what this run created: each task with its video (a `ready` task can
+/// only be deleted once its video is), then the index.
+async fn cleanup(
+    client: &TwelveLabs,
+    index_id: &IndexId,
+    created: &[String],
+) -> Result<(), BoxError> {
     println!("\nCleaning up");
     let mut first_error: Option<BoxError> = None;
     for id in created {
-        if let Err(e) = delete_task(&backend.client, id).await {
-            println!("  could not delete task {id}: {e}");
-            first_error.get_or_insert(e);
+        match client.task().delete(id.as_str()).with_video().await {
+            Ok(()) => println!("  deleted task {id} and its video"),
+            Err(e) => {
+                println!("  could not delete task {id}: {e}");
+                first_error.get_or_insert(e.into());
+            }
+        }
+    }
+    match client.index().delete(index_id.clone()).await {
+        Ok(()) => println!("  deleted index {index_id}"),
+        Err(e) => {
+            println!("  could not delete index {index_id}: {e}");
+            first_error.get_or_insert(e.into());
         }
     }
     first_error.map_or(Ok(()), Err)

@@ -24,7 +24,7 @@ pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 /// The index id variable, required with a real API key.
 pub const INDEX_ID_ENV: &str = "TWELVELABS_INDEX_ID";
 
-/// The index id used against the emulator (it accepts any id).
+/// The emulator's demo index, present at start (the only index it has by default).
 pub const EMULATOR_INDEX_ID: &str = "6298d673f1090f1100476d4c";
 
 /// The sample video committed with the examples.
@@ -40,11 +40,12 @@ pub struct Backend {
 }
 
 impl Backend {
-    /// The real API when a key is set, else an emulator at `pace`.
+    /// The real API when a key is set (then `TWELVELABS_INDEX_ID` names the index
+    /// to work in), else an emulator at `pace` and its demo index.
     pub async fn connect(pace: Pace) -> Result<Self, BoxError> {
-        if api_key_is_set() {
-            let client = TwelveLabs::from_env()?;
-            let index_id = std::env::var(INDEX_ID_ENV)
+        let mut backend = Self::connect_without_index(pace).await?;
+        if !backend.is_emulated() {
+            backend.index_id = std::env::var(INDEX_ID_ENV)
                 .ok()
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
@@ -55,14 +56,25 @@ impl Backend {
                          the embedded emulator)"
                     )
                 })?;
+            println!("Working in index {}.", backend.index_id);
+        }
+        Ok(backend)
+    }
+
+    /// The real API when a key is set, else an emulator at `pace`; for examples
+    /// that create their own index (`index_id` is the emulator's demo index, or
+    /// empty on the real API).
+    pub async fn connect_without_index(pace: Pace) -> Result<Self, BoxError> {
+        if api_key_is_set() {
+            let client = TwelveLabs::from_env()?;
             println!(
-                "Using the API at {} ({}), index {index_id}.",
+                "Using the API at {} ({}).",
                 client.executor().config().base_url,
                 client.api_version()
             );
             return Ok(Backend {
                 client,
-                index_id,
+                index_id: String::new(),
                 emulator: None,
             });
         }
@@ -74,7 +86,7 @@ impl Backend {
         .map_err(|e| format!("could not start the embedded emulator: {e}"))?;
         println!(
             "No TWELVELABS_API_KEY set: running against the embedded emulator at {} \
-             (set TWELVELABS_API_KEY and {INDEX_ID_ENV} to use the real API).",
+             (set TWELVELABS_API_KEY to use the real API).",
             emulator.base_url()
         );
         let client = TwelveLabs::builder()

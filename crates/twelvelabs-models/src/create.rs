@@ -1,10 +1,9 @@
 //! The response of `POST /tasks`.
 
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::{Map, Value};
+use serde::Serialize;
 
-use crate::lenient::Fields;
-use crate::{TaskId, VideoId};
+use crate::lenient::lenient_object;
+use crate::{Extra, TaskId, VideoId};
 
 /// The body of a successful `POST /tasks`: `{"_id": …}` in v1.2,
 /// `{"_id": …, "video_id": …}` in v1.3.
@@ -25,7 +24,7 @@ pub struct CreateTaskResponse {
     pub video_id: Option<VideoId>,
     /// Every other key, unchanged.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 impl CreateTaskResponse {
@@ -34,18 +33,15 @@ impl CreateTaskResponse {
         Self {
             id: id.into(),
             video_id: None,
-            extra: Map::new(),
+            extra: Extra::new(),
         }
     }
 }
 
-impl<'de> Deserialize<'de> for CreateTaskResponse {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            id: f.required("_id")?,
-            video_id: f.optional("video_id")?,
-            extra: f.finish(),
-        })
+lenient_object! {
+    CreateTaskResponse expecting "a create-task response object" {
+        id: Required "_id",
+        video_id: Optional "video_id",
+        ..extra
     }
 }

@@ -2,11 +2,11 @@
 //! `/status` and `/logs` companions (v1.2 and v1.3, same shapes).
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::lenient::Fields;
-use crate::{IndexId, VideoId};
+use crate::lenient::lenient_object;
+use crate::{Extra, IndexId, VideoId};
 
 /// User metadata attached to imported videos: a JSON object passed through
 /// verbatim (keys are never case-converted or otherwise rewritten).
@@ -52,16 +52,13 @@ impl ImportVideosRequest {
     }
 }
 
-impl<'de> Deserialize<'de> for ImportVideosRequest {
-    /// Accepts `null` for every option (the Python SDK sends them), as `None`.
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            index_id: f.required("index_id")?,
-            user_metadata: f.optional("user_metadata")?,
-            incremental_import: f.optional("incremental_import")?,
-            retry_failed: f.optional("retry_failed")?,
-        })
+// Accepts `null` for every option (the Python SDK sends them), as `None`.
+lenient_object! {
+    ImportVideosRequest expecting "an import videos request object" {
+        index_id: Required "index_id",
+        user_metadata: Optional "user_metadata",
+        incremental_import: Optional "incremental_import",
+        retry_failed: Optional "retry_failed",
     }
 }
 
@@ -74,13 +71,10 @@ pub struct ImportVideosResponse {
     pub failed_files: Vec<FailedFile>,
 }
 
-impl<'de> Deserialize<'de> for ImportVideosResponse {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            videos: f.list("videos")?,
-            failed_files: f.list("failed_files")?,
-        })
+lenient_object! {
+    ImportVideosResponse expecting "an import videos response object" {
+        videos: List "videos",
+        failed_files: List "failed_files",
     }
 }
 
@@ -93,13 +87,10 @@ pub struct ImportedVideo {
     pub filename: String,
 }
 
-impl<'de> Deserialize<'de> for ImportedVideo {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            video_id: f.required("video_id")?,
-            filename: f.required("filename")?,
-        })
+lenient_object! {
+    ImportedVideo expecting "an imported video object" {
+        video_id: Required "video_id",
+        filename: Required "filename",
     }
 }
 
@@ -112,13 +103,10 @@ pub struct FailedFile {
     pub error_message: String,
 }
 
-impl<'de> Deserialize<'de> for FailedFile {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            filename: f.required("filename")?,
-            error_message: f.required("error_message")?,
-        })
+lenient_object! {
+    FailedFile expecting "a failed file object" {
+        filename: Required "filename",
+        error_message: Required "error_message",
     }
 }
 
@@ -143,22 +131,19 @@ pub struct ImportStatus {
     pub failed: Vec<ImportFailedItem>,
     /// Every other key, unchanged.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
-impl<'de> Deserialize<'de> for ImportStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            not_imported: f.list("not_imported")?,
-            validating: f.list("validating")?,
-            pending: f.list("pending")?,
-            queued: f.list("queued")?,
-            indexing: f.list("indexing")?,
-            ready: f.list("ready")?,
-            failed: f.list("failed")?,
-            extra: f.finish(),
-        })
+lenient_object! {
+    ImportStatus expecting "an import status object" {
+        not_imported: List "not_imported",
+        validating: List "validating",
+        pending: List "pending",
+        queued: List "queued",
+        indexing: List "indexing",
+        ready: List "ready",
+        failed: List "failed",
+        ..extra
     }
 }
 
@@ -175,14 +160,11 @@ pub struct ImportVideoItem {
     pub created_at: Option<DateTime<Utc>>,
 }
 
-impl<'de> Deserialize<'de> for ImportVideoItem {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            video_id: f.required("video_id")?,
-            filename: f.required("filename")?,
-            created_at: f.optional_time("created_at")?,
-        })
+lenient_object! {
+    ImportVideoItem expecting "an import video item object" {
+        video_id: Required "video_id",
+        filename: Required "filename",
+        created_at: OptionalTime "created_at",
     }
 }
 
@@ -199,14 +181,11 @@ pub struct ImportFailedItem {
     pub error_message: String,
 }
 
-impl<'de> Deserialize<'de> for ImportFailedItem {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            filename: f.required("filename")?,
-            created_at: f.optional_time("created_at")?,
-            error_message: f.required("error_message")?,
-        })
+lenient_object! {
+    ImportFailedItem expecting "an import failed item object" {
+        filename: Required "filename",
+        created_at: OptionalTime "created_at",
+        error_message: Required "error_message",
     }
 }
 
@@ -217,12 +196,9 @@ pub struct ImportLogs {
     pub data: Vec<ImportLog>,
 }
 
-impl<'de> Deserialize<'de> for ImportLogs {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            data: f.list("data")?,
-        })
+lenient_object! {
+    ImportLogs expecting "an import logs object" {
+        data: List "data",
     }
 }
 
@@ -252,17 +228,14 @@ impl ImportLog {
     }
 }
 
-impl<'de> Deserialize<'de> for ImportLog {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            index_id: f.required("index_id")?,
-            index_name: f.required("index_name")?,
-            created_at: f.required_time("created_at")?,
-            ended_at: f.optional_time("ended_at")?,
-            video_status: f.required("video_status")?,
-            failed_files: f.list("failed_files")?,
-        })
+lenient_object! {
+    ImportLog expecting "an import log object" {
+        index_id: Required "index_id",
+        index_name: Required "index_name",
+        created_at: RequiredTime "created_at",
+        ended_at: OptionalTime "ended_at",
+        video_status: Required "video_status",
+        failed_files: List "failed_files",
     }
 }
 
@@ -284,7 +257,7 @@ pub struct VideoStatusCounts {
     pub queued: u64,
     /// Every other key, unchanged.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 impl VideoStatusCounts {
@@ -294,17 +267,14 @@ impl VideoStatusCounts {
     }
 }
 
-impl<'de> Deserialize<'de> for VideoStatusCounts {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            ready: f.count("ready")?,
-            validating: f.count("validating")?,
-            pending: f.count("pending")?,
-            indexing: f.count("indexing")?,
-            failed: f.count("failed")?,
-            queued: f.count("queued")?,
-            extra: f.finish(),
-        })
+lenient_object! {
+    VideoStatusCounts expecting "a video status counts object" {
+        ready: Count "ready",
+        validating: Count "validating",
+        pending: Count "pending",
+        indexing: Count "indexing",
+        failed: Count "failed",
+        queued: Count "queued",
+        ..extra
     }
 }

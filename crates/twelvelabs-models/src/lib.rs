@@ -6,7 +6,11 @@
 //!
 //! * [`Task`] — the task object; reads v1.2 `metadata` and v1.3
 //!   `system_metadata` into one field and keeps unknown keys in `extra`.
-//! * [`TaskPage`] / [`PageInfo`] — the `GET /tasks` envelope.
+//! * [`Extra`] — those unknown keys: compact JSON text, at most
+//!   [`extra::EXTRA_LIMIT_BYTES`] per object, anything past it recorded in
+//!   [`Extra::omitted`].
+//! * [`TaskPage`] / [`PageInfo`] — the `GET /tasks` envelope; a page of more
+//!   than [`MAX_PAGE_ITEMS`] tasks is a decode error.
 //! * [`CreateTaskResponse`], [`IndexTaskStatus`], [`TransferFileEntry`].
 //! * Cloud import: [`ImportVideosRequest`], [`ImportVideosResponse`],
 //!   [`ImportStatus`], [`ImportLogs`].
@@ -17,6 +21,12 @@
 //! * Open string enums with an `Unknown(String)` fallback: [`TaskStatus`],
 //!   [`HlsStatus`], [`SortBy`], [`SortOption`].
 //! * Id newtypes [`TaskId`], [`VideoId`], [`IndexId`].
+//!
+//! Decoding streams: each object is read key by key straight into its
+//! fields, list items one at a time, without a `serde_json::Value` of the
+//! body, so memory stays close to the size of the decoded models. Errors
+//! name the field path both in the message and structurally (through
+//! `serde_path_to_error`, which the SDK uses for `Error::Decode`'s `path`).
 //!
 //! Reading is lenient where the API is inconsistent and strict where it
 //! matters: ids and statuses that must be there are required, `null` reads as
@@ -64,9 +74,11 @@
 #[macro_use]
 mod macros;
 mod lenient;
+mod lenient_legacy;
 
 pub mod create;
 pub mod error_body;
+pub mod extra;
 pub mod ids;
 pub mod import;
 pub mod index;
@@ -79,6 +91,7 @@ pub mod video;
 
 pub use create::CreateTaskResponse;
 pub use error_body::ApiErrorBody;
+pub use extra::{Extra, Omitted};
 pub use ids::{IndexId, TaskId, VideoId};
 pub use import::{
     FailedFile, ImportFailedItem, ImportLog, ImportLogs, ImportStatus, ImportVideoItem,
@@ -87,7 +100,7 @@ pub use import::{
 pub use index::{
     CreateIndexRequest, CreateIndexResponse, Engine, Index, IndexPage, Model, UpdateIndexRequest,
 };
-pub use list::{PageInfo, SortBy, SortOption, TaskPage};
+pub use list::{PageInfo, SortBy, SortOption, TaskPage, MAX_PAGE_ITEMS};
 pub use status::{HlsStatus, TaskStatus};
 pub use task::{Hls, Process, SystemMetadata, Task};
 pub use time::{format_timestamp, parse_timestamp};

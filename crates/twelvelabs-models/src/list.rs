@@ -1,14 +1,21 @@
 //! The list envelope of `GET /tasks` and the sort parameters.
 
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::{Map, Value};
+use serde::Serialize;
 
-use crate::lenient::Fields;
-use crate::Task;
+use crate::lenient::lenient_object;
+use crate::{Extra, Task};
+
+/// The most items a `GET /tasks` page holds (the largest `page_limit` the API
+/// accepts). A page with more is refused as a decode error naming `data`,
+/// after reading at most this many tasks: a hostile or broken body cannot
+/// make the decoder build more.
+pub const MAX_PAGE_ITEMS: usize = 50;
 
 /// One page of `GET /tasks`: `{"data": [...], "page_info": {...}}`.
 ///
 /// `data` missing or `null` reads as an empty page; `page_info` is required.
+/// More than [`MAX_PAGE_ITEMS`] tasks is an error. Unknown keys of the
+/// envelope are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TaskPage {
     /// The tasks of this page.
@@ -25,13 +32,10 @@ impl TaskPage {
     }
 }
 
-impl<'de> Deserialize<'de> for TaskPage {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            data: f.list("data")?,
-            page_info: f.required("page_info")?,
-        })
+lenient_object! {
+    TaskPage expecting "a task list page" {
+        data: Page "data",
+        page_info: Required "page_info",
     }
 }
 
@@ -49,7 +53,7 @@ pub struct PageInfo {
     pub total_results: u64,
     /// Every other key, unchanged.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 impl PageInfo {
@@ -60,16 +64,13 @@ impl PageInfo {
     }
 }
 
-impl<'de> Deserialize<'de> for PageInfo {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            limit_per_page: f.required_uint("limit_per_page")?,
-            page: f.required_uint("page")?,
-            total_page: f.required_uint("total_page")?,
-            total_results: f.required_uint("total_results")?,
-            extra: f.finish(),
-        })
+lenient_object! {
+    PageInfo expecting "a page_info object" {
+        limit_per_page: RequiredUint "limit_per_page",
+        page: RequiredUint "page",
+        total_page: RequiredUint "total_page",
+        total_results: RequiredUint "total_results",
+        ..extra
     }
 }
 

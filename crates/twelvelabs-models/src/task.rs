@@ -1,11 +1,17 @@
 //! The task object (`GET /tasks/{task_id}` and the items of `GET /tasks`).
 
+use std::fmt;
+
 use chrono::{DateTime, Utc};
+use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
-use crate::lenient::Fields;
-use crate::{HlsStatus, IndexId, TaskId, TaskStatus, VideoId};
+use crate::lenient::{
+    capture, keep, lenient_object, nest, nest_error, unknown, Captured, Key, KeySeed, Optional,
+    OptionalTime, Required, Slot, TimeOrKeep, TimeOrKept,
+};
+use crate::{Extra, HlsStatus, IndexId, TaskId, TaskStatus, VideoId};
 
 /// A video indexing task, as returned by v1.2 and v1.3.
 ///
@@ -49,7 +55,7 @@ pub struct Task {
     pub process: Option<Process>,
     /// Every other key of the JSON object, unchanged.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 impl Task {
@@ -66,7 +72,7 @@ impl Task {
             metadata: None,
             hls: None,
             process: None,
-            extra: Map::new(),
+            extra: Extra::new(),
         }
     }
 
@@ -78,32 +84,201 @@ impl Task {
 
 impl<'de> Deserialize<'de> for Task {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        let id = if !f.has("_id") && f.has("id") {
-            f.required("id")?
-        } else {
-            f.required("_id")?
+        deserializer.deserialize_map(TaskVisitor)
+    }
+}
+
+/// The known keys of a task object.
+enum TaskKey {
+    UnderscoreId,
+    Id,
+    IndexId,
+    VideoId,
+    Status,
+    CreatedAt,
+    UpdatedAt,
+    EstimatedTime,
+    Metadata,
+    SystemMetadata,
+    Hls,
+    Process,
+}
+
+fn task_key(key: &str) -> Option<TaskKey> {
+    Some(match key {
+        "_id" => TaskKey::UnderscoreId,
+        "id" => TaskKey::Id,
+        "index_id" => TaskKey::IndexId,
+        "video_id" => TaskKey::VideoId,
+        "status" => TaskKey::Status,
+        "created_at" => TaskKey::CreatedAt,
+        "updated_at" => TaskKey::UpdatedAt,
+        "estimated_time" => TaskKey::EstimatedTime,
+        "metadata" => TaskKey::Metadata,
+        "system_metadata" => TaskKey::SystemMetadata,
+        "hls" => TaskKey::Hls,
+        "process" => TaskKey::Process,
+        _ => return None,
+    })
+}
+
+/// The task's rules beyond what `lenient_object!` expresses, in one pass
+/// over the keys (wire order):
+///
+/// * `_id`, else (when `_id` is missing or `null`) `id`. The `id` value is
+///   captured as text until the end decides: it becomes the id, or an
+///   `extra` entry when `_id` won. A `_id: null` beside a used `id` is kept
+///   in `extra`, as before.
+/// * `metadata` (v1.2), else `system_metadata` (v1.3). When both are
+///   present and non-null, `metadata` wins and `system_metadata` goes to
+///   `extra`: captured as text when it comes after `metadata`, re-serialised
+///   from its decoded form when it came first.
+/// * `estimated_time` that is not a timestamp goes to `extra`.
+struct TaskVisitor;
+
+impl<'de> Visitor<'de> for TaskVisitor {
+    type Value = Task;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a task object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Task, A::Error> {
+        // `None`: absent; `Some(None)`: `null`.
+        let mut underscore_id: Option<Option<TaskId>> = None;
+        let mut plain_id: Option<Captured> = None;
+        let mut index_id = Optional::default();
+        let mut video_id = Optional::default();
+        let mut status = Required::default();
+        let mut created_at = OptionalTime::default();
+        let mut updated_at = OptionalTime::default();
+        let mut estimated_time = None;
+        let mut metadata: Option<Option<SystemMetadata>> = None;
+        let mut system_metadata: Option<Option<SystemMetadata>> = None;
+        let mut hls = Optional::default();
+        let mut process = Optional::default();
+        let mut extra = Extra::new();
+
+        while let Some(key) = map.next_key_seed(KeySeed(task_key))? {
+            let name = match &key {
+                Key::Known(known) => known_name(known),
+                Key::Unknown(_) => "",
+            };
+            let nested = |e| nest_error(name, e);
+            match key {
+                Key::Known(TaskKey::UnderscoreId) => {
+                    underscore_id = Some(map.next_value().map_err(nested)?);
+                }
+                Key::Known(TaskKey::Id) => {
+                    let room = extra.room_for(name.len()).unwrap_or(0);
+                    plain_id = Some(capture(&mut map, room).map_err(nested)?);
+                }
+                Key::Known(TaskKey::IndexId) => index_id.read(&mut map).map_err(nested)?,
+                Key::Known(TaskKey::VideoId) => video_id.read(&mut map).map_err(nested)?,
+                Key::Known(TaskKey::Status) => status.read(&mut map).map_err(nested)?,
+                Key::Known(TaskKey::CreatedAt) => created_at.read(&mut map).map_err(nested)?,
+                Key::Known(TaskKey::UpdatedAt) => updated_at.read(&mut map).map_err(nested)?,
+                Key::Known(TaskKey::EstimatedTime) => {
+                    let room = extra.room_for(name.len()).unwrap_or(0);
+                    match map.next_value_seed(TimeOrKeep(room)).map_err(nested)? {
+                        TimeOrKept::Null => estimated_time = None,
+                        TimeOrKept::Time(t) => estimated_time = Some(t),
+                        TimeOrKept::Kept(raw) => {
+                            estimated_time = None;
+                            keep(&mut extra, Some(name.into()), raw);
+                        }
+                    }
+                }
+                Key::Known(TaskKey::Metadata) => {
+                    metadata = Some(map.next_value().map_err(nested)?);
+                }
+                Key::Known(TaskKey::SystemMetadata) => {
+                    if matches!(metadata, Some(Some(_))) {
+                        // `metadata` already won: keep this one verbatim.
+                        let room = extra.room_for(name.len()).unwrap_or(0);
+                        let raw = capture(&mut map, room).map_err(nested)?;
+                        keep(&mut extra, Some(name.into()), raw);
+                    } else {
+                        system_metadata = Some(map.next_value().map_err(nested)?);
+                    }
+                }
+                Key::Known(TaskKey::Hls) => hls.read(&mut map).map_err(nested)?,
+                Key::Known(TaskKey::Process) => process.read(&mut map).map_err(nested)?,
+                Key::Unknown(key) => unknown(Some(&mut extra), key, &mut map)?,
+            }
+        }
+
+        let id = match (underscore_id, plain_id) {
+            (Some(Some(id)), plain) => {
+                if let Some(raw) = plain {
+                    keep(&mut extra, Some("id".into()), raw);
+                }
+                id
+            }
+            (underscore, Some(Captured::Kept(raw))) if &*raw != "null" => {
+                let id: TaskId = serde_json::from_str(&raw)
+                    .map_err(|e| de::Error::custom(nest("id", &e.to_string())))?;
+                if underscore.is_some() {
+                    extra.push_raw("_id".into(), "null".into());
+                }
+                id
+            }
+            (_, Some(Captured::Omitted(_))) => {
+                return Err(de::Error::custom(nest(
+                    "id",
+                    "the value is larger than an id can be",
+                )));
+            }
+            (Some(None), _) => {
+                return Err(de::Error::custom(nest(
+                    "_id",
+                    "invalid type: null, expected a string",
+                )));
+            }
+            (None, _) => return Err(de::Error::missing_field("_id")),
         };
-        let metadata = if f.has("metadata") {
-            f.optional("metadata")?
-        } else {
-            // Consume a `metadata: null` too, then try the v1.3 key.
-            f.optional::<SystemMetadata>("metadata")?;
-            f.optional("system_metadata")?
+        let metadata = match (metadata, system_metadata) {
+            (Some(Some(metadata)), system) => {
+                if let Some(system) = system {
+                    // It came before `metadata`; its decoded form is what is left.
+                    let value = serde_json::to_value(&system).unwrap_or(Value::Null);
+                    extra.insert("system_metadata", value);
+                }
+                Some(metadata)
+            }
+            (_, system) => system.flatten(),
         };
-        Ok(Self {
+        Ok(Task {
             id,
-            index_id: f.optional("index_id")?,
-            video_id: f.optional("video_id")?,
-            status: f.required("status")?,
-            created_at: f.optional_time("created_at")?,
-            updated_at: f.optional_time("updated_at")?,
-            estimated_time: f.optional_time_or_keep("estimated_time"),
+            index_id: index_id.finish("index_id")?,
+            video_id: video_id.finish("video_id")?,
+            status: status.finish("status")?,
+            created_at: created_at.finish("created_at")?,
+            updated_at: updated_at.finish("updated_at")?,
+            estimated_time,
             metadata,
-            hls: f.optional("hls")?,
-            process: f.optional("process")?,
-            extra: f.finish(),
+            hls: hls.finish("hls")?,
+            process: process.finish("process")?,
+            extra: extra.finish(),
         })
+    }
+}
+
+/// The wire name of a known key (for error paths and `extra`).
+fn known_name(key: &TaskKey) -> &'static str {
+    match key {
+        TaskKey::UnderscoreId => "_id",
+        TaskKey::Id => "id",
+        TaskKey::IndexId => "index_id",
+        TaskKey::VideoId => "video_id",
+        TaskKey::Status => "status",
+        TaskKey::CreatedAt => "created_at",
+        TaskKey::UpdatedAt => "updated_at",
+        TaskKey::EstimatedTime => "estimated_time",
+        TaskKey::Metadata => "metadata",
+        TaskKey::SystemMetadata => "system_metadata",
+        TaskKey::Hls => "hls",
+        TaskKey::Process => "process",
     }
 }
 
@@ -134,7 +309,7 @@ pub struct SystemMetadata {
     pub height: Option<u32>,
     /// Every other key, unchanged.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 impl SystemMetadata {
@@ -150,7 +325,7 @@ impl SystemMetadata {
         known
             .into_iter()
             .filter_map(|(k, v)| Some((k, v?)))
-            .chain(self.extra.iter().map(|(k, v)| (k.as_str(), v.clone())))
+            .chain(self.extra.iter().map(|(k, v)| (k, v.clone())))
     }
 
     /// All entries as a JSON object (the same pairs as [`SystemMetadata::iter`]).
@@ -164,16 +339,13 @@ impl SystemMetadata {
     }
 }
 
-impl<'de> Deserialize<'de> for SystemMetadata {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            filename: f.optional("filename")?,
-            duration: f.optional("duration")?,
-            width: f.optional_uint("width")?,
-            height: f.optional_uint("height")?,
-            extra: f.finish(),
-        })
+lenient_object! {
+    SystemMetadata expecting "a system metadata object" {
+        filename: Optional "filename",
+        duration: Optional "duration",
+        width: OptionalUint "width",
+        height: OptionalUint "height",
+        ..extra
     }
 }
 
@@ -192,19 +364,16 @@ pub struct Hls {
     pub updated_at: Option<DateTime<Utc>>,
     /// Every other key, unchanged.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
-impl<'de> Deserialize<'de> for Hls {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            video_url: f.optional("video_url")?,
-            thumbnail_urls: f.list("thumbnail_urls")?,
-            status: f.optional("status")?,
-            updated_at: f.optional_time("updated_at")?,
-            extra: f.finish(),
-        })
+lenient_object! {
+    Hls expecting "a hls object" {
+        video_url: Optional "video_url",
+        thumbnail_urls: List "thumbnail_urls",
+        status: Optional "status",
+        updated_at: OptionalTime "updated_at",
+        ..extra
     }
 }
 
@@ -218,16 +387,13 @@ pub struct Process {
     pub remain_seconds: Option<f64>,
     /// Every other key, unchanged.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
-impl<'de> Deserialize<'de> for Process {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            percentage: f.optional("percentage")?,
-            remain_seconds: f.optional("remain_seconds")?,
-            extra: f.finish(),
-        })
+lenient_object! {
+    Process expecting "a process object" {
+        percentage: Optional "percentage",
+        remain_seconds: Optional "remain_seconds",
+        ..extra
     }
 }

@@ -2,11 +2,10 @@
 //! (`POST /v1.2/tasks/transfers`) and the per-index status summary
 //! (`GET /v1.2/tasks/status?index_id=`).
 
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::{Map, Value};
+use serde::Serialize;
 
-use crate::lenient::Fields;
-use crate::IndexId;
+use crate::lenient::lenient_object;
+use crate::{Extra, IndexId};
 
 /// One element of the JSON array uploaded to `POST /v1.2/tasks/transfers`
 /// (the file downloaded from the dashboard's Integrations page).
@@ -44,15 +43,12 @@ impl TransferFileEntry {
     }
 }
 
-impl<'de> Deserialize<'de> for TransferFileEntry {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            index_id: f.required("index_id")?,
-            language: f.optional("language")?,
-            object: f.required("object")?,
-            transcription: f.optional("transcription")?,
-        })
+lenient_object! {
+    TransferFileEntry expecting "a transfer file entry" {
+        index_id: Required "index_id",
+        language: Optional "language",
+        object: Required "object",
+        transcription: Optional "transcription",
     }
 }
 
@@ -76,7 +72,7 @@ pub struct IndexTaskStatus {
     pub total_result: u64,
     /// Every other key, unchanged.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 impl IndexTaskStatus {
@@ -89,22 +85,19 @@ impl IndexTaskStatus {
             pending: 0,
             failed: 0,
             total_result: 0,
-            extra: Map::new(),
+            extra: Extra::new(),
         }
     }
 }
 
-impl<'de> Deserialize<'de> for IndexTaskStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            index_id: f.required("index_id")?,
-            ready: f.count("ready")?,
-            validating: f.count("validating")?,
-            pending: f.count("pending")?,
-            failed: f.count("failed")?,
-            total_result: f.count("total_result")?,
-            extra: f.finish(),
-        })
+lenient_object! {
+    IndexTaskStatus expecting "an index task status object" {
+        index_id: Required "index_id",
+        ready: Count "ready",
+        validating: Count "validating",
+        pending: Count "pending",
+        failed: Count "failed",
+        total_result: Count "total_result",
+        ..extra
     }
 }

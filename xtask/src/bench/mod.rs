@@ -7,6 +7,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod bulk;
+mod decode;
 mod list;
 mod retrieve;
 mod rps;
@@ -14,6 +15,7 @@ mod upload;
 mod wait_many;
 
 use bulk::bench_bulk;
+use decode::bench_decode;
 use list::bench_list;
 use retrieve::bench_retrieve;
 use rps::bench_rps;
@@ -158,6 +160,7 @@ async fn run_benches(opts: &Opts) -> Result<(), String> {
     }
 
     section!("retrieve", bench_retrieve(quick));
+    section!("decode", bench_decode(quick));
     section!("list_all", bench_list(quick));
     section!("upload", bench_upload(quick));
     section!("upload_rss", bench_upload_rss(quick));
@@ -249,6 +252,10 @@ fn render_markdown(figures: &[Figure], notes: &[String], profile: &str) -> Strin
          - `retrieve_overhead_ratio`: median latency of sequential keep-alive `client.task().retrieve(id)` \
          over median latency of raw `reqwest` GET + `serde_json::from_slice::<twelvelabs::Task>`, \
          batches interleaved.\n\
+         - `decode_overhead_ratio`: median time to decode a realistic 50-task v1.2 page (25 KB) \
+         with `serde_json::from_slice::<TaskPage>` over the same into a plain `#[derive(Deserialize)]` \
+         struct of the same fields and types (unknown keys ignored), batches interleaved in one run; \
+         `decode_tasks_per_s` is the SDK side's throughput, `decode_plain_tasks_per_s` the baseline's.\n\
          - `list_all_ratio`: wall time to stream every task of a seeded index with \
          `list().index_id(..).page_limit(50).into_stream()` over a raw page loop decoding \
          `TaskPage`.\n\

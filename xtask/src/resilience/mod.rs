@@ -28,6 +28,7 @@ mod canned;
 mod cli;
 mod concurrency;
 mod deadline;
+mod decode_rss;
 mod dropped;
 mod hostile_queries;
 mod intake;
@@ -132,6 +133,9 @@ fn describe(e: &Error) -> String {
 
 /// Entry point of `cargo xtask resilience [--quick]`.
 pub async fn run(args: &[String]) -> Result<(), String> {
+    if args.first().map(String::as_str) == Some("--decode-child") {
+        return decode_rss::decode_child(&args[1..]);
+    }
     let quick = args.iter().any(|a| a == "--quick");
     let bound = Duration::from_secs(if quick { 60 } else { 180 });
     println!("resilience: mode={}", if quick { "quick" } else { "full" });
@@ -177,7 +181,11 @@ pub async fn run(args: &[String]) -> Result<(), String> {
             "13 emulator hostile queries",
             Box::pin(hostile_queries::s13_hostile_queries(quick)),
         ),
-        ("14 CLI and blocking client", Box::pin(cli::s14_cli(quick))),
+        (
+            "14 decode 16 MiB hostile bodies",
+            Box::pin(decode_rss::s14_decode_rss()),
+        ),
+        ("15 CLI and blocking client", Box::pin(cli::s15_cli(quick))),
     ];
     let total = scenarios.len();
     let mut passed = 0usize;
