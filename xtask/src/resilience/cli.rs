@@ -23,13 +23,16 @@ fn cli_binary() -> Result<PathBuf, String> {
     let root = workspace_root();
     let mut build = std::process::Command::new(cargo);
     build
+        // With xtask in the selection, features resolve as for the running
+        // xtask, so the SDK crates it was just built with are reused.
         .args([
             "build",
             "--quiet",
             "-p",
             "twelvelabs-cli",
-            "--bin",
-            "twelvelabs",
+            "-p",
+            "xtask",
+            "--bins",
         ])
         .current_dir(&root);
     // `cargo run` gave this process xtask's package variables; crates read some
