@@ -7,11 +7,10 @@
 //! exactly the same keys; [`Index::model_names`] reads either.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::{Map, Value};
+use serde::{Deserialize, Serialize};
 
-use crate::lenient::Fields;
-use crate::{IndexId, PageInfo};
+use crate::lenient::lenient_object;
+use crate::{Extra, IndexId, PageInfo};
 
 /// An index, as returned by v1.2 and v1.3.
 ///
@@ -65,7 +64,7 @@ pub struct Index {
     pub expires_at: Option<DateTime<Utc>>,
     /// Every other key of the JSON object, unchanged.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 impl Index {
@@ -82,7 +81,7 @@ impl Index {
             created_at: None,
             updated_at: None,
             expires_at: None,
-            extra: Map::new(),
+            extra: Extra::new(),
         }
     }
 
@@ -105,22 +104,19 @@ impl Index {
     }
 }
 
-impl<'de> Deserialize<'de> for Index {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            id: f.required("_id")?,
-            name: f.required("index_name")?,
-            engines: f.list("engines")?,
-            models: f.list("models")?,
-            addons: f.list("addons")?,
-            video_count: f.optional_uint("video_count")?,
-            total_duration: f.optional("total_duration")?,
-            created_at: f.optional_time("created_at")?,
-            updated_at: f.optional_time("updated_at")?,
-            expires_at: f.optional_time("expires_at")?,
-            extra: f.finish(),
-        })
+lenient_object! {
+    Index expecting "an index object" {
+        id: Required "_id",
+        name: Required "index_name",
+        engines: List "engines",
+        models: List "models",
+        addons: List "addons",
+        video_count: OptionalUint "video_count",
+        total_duration: Optional "total_duration",
+        created_at: OptionalTime "created_at",
+        updated_at: OptionalTime "updated_at",
+        expires_at: OptionalTime "expires_at",
+        ..extra
     }
 }
 
@@ -142,7 +138,7 @@ pub struct Engine {
     pub finetuned: Option<bool>,
     /// Every other key, unchanged.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 impl Engine {
@@ -157,21 +153,18 @@ impl Engine {
             options: options.into_iter().map(Into::into).collect(),
             addons: Vec::new(),
             finetuned: None,
-            extra: Map::new(),
+            extra: Extra::new(),
         }
     }
 }
 
-impl<'de> Deserialize<'de> for Engine {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            name: f.required("engine_name")?,
-            options: f.list("engine_options")?,
-            addons: f.list("addons")?,
-            finetuned: f.optional("finetuned")?,
-            extra: f.finish(),
-        })
+lenient_object! {
+    Engine expecting "an engine object" {
+        name: Required "engine_name",
+        options: List "engine_options",
+        addons: List "addons",
+        finetuned: Optional "finetuned",
+        ..extra
     }
 }
 
@@ -190,7 +183,7 @@ pub struct Model {
     pub addons: Vec<String>,
     /// Every other key, unchanged.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 impl Model {
@@ -204,24 +197,26 @@ impl Model {
             name: name.into(),
             options: options.into_iter().map(Into::into).collect(),
             addons: Vec::new(),
-            extra: Map::new(),
+            extra: Extra::new(),
         }
     }
 }
 
-impl<'de> Deserialize<'de> for Model {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            name: f.required("model_name")?,
-            options: f.list("model_options")?,
-            addons: f.list("addons")?,
-            extra: f.finish(),
-        })
+lenient_object! {
+    Model expecting "a model object" {
+        name: Required "model_name",
+        options: List "model_options",
+        addons: List "addons",
+        ..extra
     }
 }
 
 /// One page of `GET /indexes`: `{"data": [...], "page_info": {...}}`.
+///
+/// Decoded like [`TaskPage`](crate::TaskPage): `data` missing or `null` is an
+/// empty page, `page_info` is required, more than
+/// [`MAX_PAGE_ITEMS`](crate::MAX_PAGE_ITEMS) indexes is an error at `data`,
+/// and unknown keys of the envelope are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct IndexPage {
     /// The indexes of this page.
@@ -230,13 +225,10 @@ pub struct IndexPage {
     pub page_info: PageInfo,
 }
 
-impl<'de> Deserialize<'de> for IndexPage {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            data: f.list("data")?,
-            page_info: f.required("page_info")?,
-        })
+lenient_object! {
+    IndexPage expecting "an index list page" {
+        data: Page "data",
+        page_info: Required "page_info",
     }
 }
 
@@ -266,16 +258,13 @@ pub struct CreateIndexResponse {
     pub id: IndexId,
     /// Every other key, unchanged.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
-impl<'de> Deserialize<'de> for CreateIndexResponse {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            id: f.required("_id")?,
-            extra: f.finish(),
-        })
+lenient_object! {
+    CreateIndexResponse expecting "a create index response object" {
+        id: Required "_id",
+        ..extra
     }
 }
 

@@ -22,40 +22,26 @@
 //! deserializer's own `MapAccess`/`SeqAccess`, so `serde_path_to_error` (and
 //! with it the SDK's `Error::Decode { path, .. }`) sees the real path.
 //!
-//! # Writing (or porting) a model
+//! # Writing a model
 //!
-//! Declare the struct as usual (deriving `Serialize`), then list its fields
-//! with `lenient_object!`. Porting from the old
-//! `Fields` helper is one line per field: `name: f.kind("wire")?` becomes
-//! `name: Kind "wire"`, and `extra: f.finish()` becomes `..extra`:
+//! Declare the struct as usual (deriving `Serialize`, with an `extra: Extra`
+//! field when unknown keys are to be kept), then list its fields with
+//! `lenient_object!`, one line per field, `name: Slot "wire"`, and `..extra`
+//! last when the struct keeps unknown keys:
 //!
-//! | `Fields` (old)                | `lenient_object!` (new) | missing / `null`        |
-//! |-------------------------------|-------------------------|-------------------------|
-//! | `f.required("k")?`            | `Required "k"`          | error / error           |
-//! | `f.optional("k")?`            | `Optional "k"`          | `None`                  |
-//! | `f.list("k")?`                | `List "k"`              | empty                   |
-//! | (a list page's `data`)        | `Page "k"`              | empty; > 50 items: error|
-//! | `f.required_uint("k")?`       | `RequiredUint "k"`      | error / error           |
-//! | `f.optional_uint("k")?`       | `OptionalUint "k"`      | `None`                  |
-//! | `f.count("k")?`               | `Count "k"`             | `0`                     |
-//! | `f.required_time("k")?`       | `RequiredTime "k"`      | error / error           |
-//! | `f.optional_time("k")?`       | `OptionalTime "k"`      | `None`                  |
-//! | `extra: f.finish()`           | `..extra`               | (field type [`Extra`])  |
+//! | slot                         | missing / `null`         |
+//! |------------------------------|--------------------------|
+//! | `Required "k"`               | error / error            |
+//! | `Optional "k"`               | `None`                   |
+//! | `List "k"`                   | empty                    |
+//! | `Page "k"` (a page's `data`) | empty; > 50 items: error |
+//! | `RequiredUint "k"`           | error / error            |
+//! | `OptionalUint "k"`           | `None`                   |
+//! | `Count "k"`                  | `0`                      |
+//! | `RequiredTime "k"`           | error / error            |
+//! | `OptionalTime "k"`           | `None`                   |
 //!
 //! ```ignore
-//! // Before:
-//! impl<'de> Deserialize<'de> for Process {
-//!     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-//!         let mut f = Fields::new(deserializer)?;
-//!         Ok(Self {
-//!             percentage: f.optional("percentage")?,
-//!             remain_seconds: f.optional("remain_seconds")?,
-//!             extra: f.finish(),
-//!         })
-//!     }
-//! }
-//!
-//! // After (and change `extra: Map<String, Value>` to `extra: Extra`):
 //! lenient_object! {
 //!     Process expecting "a process object" {
 //!         percentage: Optional "percentage",
@@ -96,9 +82,6 @@ use serde_json::Value;
 
 use crate::list::MAX_PAGE_ITEMS;
 use crate::Extra;
-
-#[allow(unused_imports)] // Models not yet ported use it (see the module docs).
-pub(crate) use crate::lenient_legacy::Fields;
 
 // ------------------------------------------------------------------ errors
 
@@ -790,15 +773,6 @@ impl<'de, T: TryFrom<u64>> Visitor<'de> for UintSeed<T> {
     }
 }
 
-/// The legacy form of [`UintSeed`], for a value already parsed.
-pub(crate) fn uint_value<T: TryFrom<u64>>(value: &Value) -> Result<T, String> {
-    match UintSeed::<T>::new(true).deserialize(value) {
-        Ok(Some(n)) => Ok(n),
-        Ok(None) => Err(invalid_type(value, UINT_EXPECTED)),
-        Err(e) => Err(e.to_string()),
-    }
-}
-
 // ------------------------------------------------------------------ timestamps
 
 const TIME_EXPECTED: &str = "an RFC 3339 timestamp string";
@@ -845,15 +819,6 @@ impl<'de> Visitor<'de> for TimeSeed {
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_any(self)
-    }
-}
-
-/// The legacy form of [`TimeSeed`], for a value already parsed.
-pub(crate) fn timestamp_value(value: &Value) -> Result<DateTime<Utc>, String> {
-    match TimeSeed(true).deserialize(value) {
-        Ok(Some(t)) => Ok(t),
-        Ok(None) => Err(invalid_type(value, TIME_EXPECTED)),
-        Err(e) => Err(e.to_string()),
     }
 }
 

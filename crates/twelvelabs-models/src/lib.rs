@@ -15,7 +15,8 @@
 //! * Cloud import: [`ImportVideosRequest`], [`ImportVideosResponse`],
 //!   [`ImportStatus`], [`ImportLogs`].
 //! * Indexes and videos: [`Index`] ([`Engine`] in v1.2, [`Model`] in v1.3),
-//!   [`IndexPage`], [`Video`], [`VideoPage`], and the request bodies
+//!   [`IndexPage`], [`Video`], [`VideoPage`] (pages bounded like
+//!   [`TaskPage`]), and the request bodies
 //!   [`CreateIndexRequest`], [`UpdateIndexRequest`], [`UpdateVideoRequest`].
 //! * [`ApiErrorBody`] — every error-body shape the API uses.
 //! * Open string enums with an `Unknown(String)` fallback: [`TaskStatus`],
@@ -74,7 +75,6 @@
 #[macro_use]
 mod macros;
 mod lenient;
-mod lenient_legacy;
 
 pub mod create;
 pub mod error_body;

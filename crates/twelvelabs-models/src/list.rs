@@ -5,9 +5,10 @@ use serde::Serialize;
 use crate::lenient::lenient_object;
 use crate::{Extra, Task};
 
-/// The most items a `GET /tasks` page holds (the largest `page_limit` the API
-/// accepts). A page with more is refused as a decode error naming `data`,
-/// after reading at most this many tasks: a hostile or broken body cannot
+/// The most items a list page (`GET /tasks`, `GET /indexes`,
+/// `GET /indexes/{index-id}/videos`) holds: the largest `page_limit` the API
+/// accepts. A page with more is refused as a decode error naming `data`,
+/// after reading at most this many items: a hostile or broken body cannot
 /// make the decoder build more.
 pub const MAX_PAGE_ITEMS: usize = 50;
 

@@ -4,12 +4,18 @@
 //! A video exists once its indexing task is `ready`; in v1.2 its `_id` is the
 //! task's `video_id`.
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::{Map, Value};
+use std::fmt;
 
-use crate::lenient::Fields;
-use crate::{Hls, PageInfo, UserMetadata, VideoId};
+use chrono::{DateTime, Utc};
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+use crate::lenient::{
+    capture, keep, lenient_object, nest_error, unknown, Key, KeySeed, List, Optional, OptionalTime,
+    Required, Slot,
+};
+use crate::{Extra, Hls, PageInfo, UserMetadata, VideoId};
 
 /// A video of an index, as returned by v1.2 and v1.3.
 ///
@@ -64,7 +70,7 @@ pub struct Video {
     pub transcription: Vec<TranscriptionSegment>,
     /// Every other key of the JSON object, unchanged.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 impl Video {
@@ -81,33 +87,156 @@ impl Video {
             source: None,
             embedding: None,
             transcription: Vec::new(),
-            extra: Map::new(),
+            extra: Extra::new(),
         }
     }
 }
 
 impl<'de> Deserialize<'de> for Video {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        let metadata = if f.has("metadata") {
-            f.optional("metadata")?
-        } else {
-            // Consume a `metadata: null` too, then try the v1.3 key.
-            f.optional::<VideoMetadata>("metadata")?;
-            f.optional("system_metadata")?
+        deserializer.deserialize_map(VideoVisitor)
+    }
+}
+
+/// The known keys of a video object.
+#[derive(Clone, Copy)]
+enum VideoKey {
+    Id,
+    CreatedAt,
+    UpdatedAt,
+    IndexedAt,
+    Metadata,
+    SystemMetadata,
+    UserMetadata,
+    Hls,
+    Source,
+    Embedding,
+    Transcription,
+}
+
+impl VideoKey {
+    fn of(key: &str) -> Option<VideoKey> {
+        Some(match key {
+            "_id" => VideoKey::Id,
+            "created_at" => VideoKey::CreatedAt,
+            "updated_at" => VideoKey::UpdatedAt,
+            "indexed_at" => VideoKey::IndexedAt,
+            "metadata" => VideoKey::Metadata,
+            "system_metadata" => VideoKey::SystemMetadata,
+            "user_metadata" => VideoKey::UserMetadata,
+            "hls" => VideoKey::Hls,
+            "source" => VideoKey::Source,
+            "embedding" => VideoKey::Embedding,
+            "transcription" => VideoKey::Transcription,
+            _ => return None,
+        })
+    }
+
+    /// The wire name (for error paths and `extra`).
+    fn name(self) -> &'static str {
+        match self {
+            VideoKey::Id => "_id",
+            VideoKey::CreatedAt => "created_at",
+            VideoKey::UpdatedAt => "updated_at",
+            VideoKey::IndexedAt => "indexed_at",
+            VideoKey::Metadata => "metadata",
+            VideoKey::SystemMetadata => "system_metadata",
+            VideoKey::UserMetadata => "user_metadata",
+            VideoKey::Hls => "hls",
+            VideoKey::Source => "source",
+            VideoKey::Embedding => "embedding",
+            VideoKey::Transcription => "transcription",
+        }
+    }
+}
+
+/// The video's rule beyond what `lenient_object!` expresses: `metadata`
+/// (v1.2), else `system_metadata` (v1.3), as for [`Task`](crate::Task). When
+/// both are present and non-null, `metadata` wins and `system_metadata` goes
+/// to `extra`: captured as text when it comes after `metadata`, re-serialised
+/// from its decoded form when it came first. A `metadata: null` is consumed
+/// (neither field nor `extra`).
+struct VideoVisitor;
+
+impl<'de> Visitor<'de> for VideoVisitor {
+    type Value = Video;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a video object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Video, A::Error> {
+        let mut id = Required::default();
+        let mut created_at = OptionalTime::default();
+        let mut updated_at = OptionalTime::default();
+        let mut indexed_at = OptionalTime::default();
+        // `None`: absent; `Some(None)`: `null`.
+        let mut metadata: Option<Option<VideoMetadata>> = None;
+        let mut system_metadata: Option<Option<VideoMetadata>> = None;
+        let mut user_metadata = Optional::default();
+        let mut hls = Optional::default();
+        let mut source = Optional::default();
+        let mut embedding = Optional::default();
+        let mut transcription = List::default();
+        let mut extra = Extra::new();
+
+        while let Some(key) = map.next_key_seed(KeySeed(VideoKey::of))? {
+            let key = match key {
+                Key::Known(known) => known,
+                Key::Unknown(key) => {
+                    unknown(Some(&mut extra), key, &mut map)?;
+                    continue;
+                }
+            };
+            let name = key.name();
+            let nested = |e| nest_error(name, e);
+            match key {
+                VideoKey::Id => id.read(&mut map).map_err(nested)?,
+                VideoKey::CreatedAt => created_at.read(&mut map).map_err(nested)?,
+                VideoKey::UpdatedAt => updated_at.read(&mut map).map_err(nested)?,
+                VideoKey::IndexedAt => indexed_at.read(&mut map).map_err(nested)?,
+                VideoKey::Metadata => metadata = Some(map.next_value().map_err(nested)?),
+                VideoKey::SystemMetadata => {
+                    if matches!(metadata, Some(Some(_))) {
+                        // `metadata` already won: keep this one verbatim.
+                        let room = extra.room_for(name.len()).unwrap_or(0);
+                        let raw = capture(&mut map, room).map_err(nested)?;
+                        keep(&mut extra, Some(name.into()), raw);
+                    } else {
+                        system_metadata = Some(map.next_value().map_err(nested)?);
+                    }
+                }
+                VideoKey::UserMetadata => user_metadata.read(&mut map).map_err(nested)?,
+                VideoKey::Hls => hls.read(&mut map).map_err(nested)?,
+                VideoKey::Source => source.read(&mut map).map_err(nested)?,
+                VideoKey::Embedding => embedding.read(&mut map).map_err(nested)?,
+                VideoKey::Transcription => transcription.read(&mut map).map_err(nested)?,
+            }
+        }
+
+        let metadata = match (metadata, system_metadata) {
+            (Some(Some(metadata)), system) => {
+                if let Some(system) = system {
+                    // It came before `metadata`; its decoded form is what is left.
+                    let value = serde_json::to_value(&system).unwrap_or(Value::Null);
+                    extra.insert("system_metadata", value);
+                }
+                Some(metadata)
+            }
+            (_, system) => system.flatten(),
         };
-        Ok(Self {
-            id: f.required("_id")?,
-            created_at: f.optional_time("created_at")?,
-            updated_at: f.optional_time("updated_at")?,
-            indexed_at: f.optional_time("indexed_at")?,
+        Ok(Video {
+            id: id.finish("_id")?,
+            created_at: created_at.finish("created_at")?,
+            updated_at: updated_at.finish("updated_at")?,
+            indexed_at: indexed_at.finish("indexed_at")?,
             metadata,
-            user_metadata: f.optional("user_metadata")?,
-            hls: f.optional("hls")?,
-            source: f.optional("source")?,
-            embedding: f.optional("embedding")?,
-            transcription: f.list("transcription")?,
-            extra: f.finish(),
+            user_metadata: user_metadata.finish("user_metadata")?,
+            hls: hls.finish("hls")?,
+            source: source.finish("source")?,
+            embedding: embedding.finish("embedding")?,
+            transcription: transcription.finish("transcription")?,
+            extra: extra.finish(),
         })
     }
 }
@@ -133,22 +262,19 @@ pub struct VideoMetadata {
     pub video_title: Option<String>,
     /// Every other key (custom metadata on older v1.2 servers), unchanged.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
-impl<'de> Deserialize<'de> for VideoMetadata {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            filename: f.optional("filename")?,
-            duration: f.optional("duration")?,
-            fps: f.optional("fps")?,
-            width: f.optional_uint("width")?,
-            height: f.optional_uint("height")?,
-            size: f.optional_uint("size")?,
-            video_title: f.optional("video_title")?,
-            extra: f.finish(),
-        })
+lenient_object! {
+    VideoMetadata expecting "a video metadata object" {
+        filename: Optional "filename",
+        duration: Optional "duration",
+        fps: Optional "fps",
+        width: OptionalUint "width",
+        height: OptionalUint "height",
+        size: OptionalUint "size",
+        video_title: Optional "video_title",
+        ..extra
     }
 }
 
@@ -165,18 +291,15 @@ pub struct VideoOrigin {
     pub url: Option<String>,
     /// Every other key, unchanged.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
-impl<'de> Deserialize<'de> for VideoOrigin {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            kind: f.required("type")?,
-            name: f.optional("name")?,
-            url: f.optional("url")?,
-            extra: f.finish(),
-        })
+lenient_object! {
+    VideoOrigin expecting "a video origin object" {
+        kind: Required "type",
+        name: Optional "name",
+        url: Optional "url",
+        ..extra
     }
 }
 
@@ -192,22 +315,24 @@ pub struct TranscriptionSegment {
     pub value: Option<String>,
     /// Every other key, unchanged.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
-impl<'de> Deserialize<'de> for TranscriptionSegment {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            start: f.optional("start")?,
-            end: f.optional("end")?,
-            value: f.optional("value")?,
-            extra: f.finish(),
-        })
+lenient_object! {
+    TranscriptionSegment expecting "a transcription segment object" {
+        start: Optional "start",
+        end: Optional "end",
+        value: Optional "value",
+        ..extra
     }
 }
 
 /// One page of `GET /indexes/{index-id}/videos`.
+///
+/// Decoded like [`TaskPage`](crate::TaskPage): `data` missing or `null` is an
+/// empty page, `page_info` is required, more than
+/// [`MAX_PAGE_ITEMS`](crate::MAX_PAGE_ITEMS) videos is an error at `data`,
+/// and unknown keys of the envelope are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct VideoPage {
     /// The videos of this page.
@@ -216,13 +341,10 @@ pub struct VideoPage {
     pub page_info: PageInfo,
 }
 
-impl<'de> Deserialize<'de> for VideoPage {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut f = Fields::new(deserializer)?;
-        Ok(Self {
-            data: f.list("data")?,
-            page_info: f.required("page_info")?,
-        })
+lenient_object! {
+    VideoPage expecting "a video list page" {
+        data: Page "data",
+        page_info: Required "page_info",
     }
 }
 

@@ -303,16 +303,16 @@ async fn the_key_never_appears_in_logs_or_formatting() {
         .with_span_events(FmtSpan::FULL)
         .with_writer(capture.clone())
         .finish();
-    let guard = tracing::subscriber::set_default(subscriber);
-    // Other tests of this binary run on other threads with no subscriber: a
-    // callsite first hit there can cache "never interested"; recompute it now
-    // that this thread's subscriber exists, or events go missing at random.
-    tracing::callsite::rebuild_interest_cache();
+    // Global, not thread-local: with a thread-local subscriber, a callsite first
+    // hit by another test thread (no subscriber there) can cache "never
+    // interested" and this test's events go missing at random. The other tests of
+    // this binary then log here too, which only widens what is checked.
+    tracing::subscriber::set_global_default(subscriber)
+        .expect("only this test installs a subscriber");
 
     let mut out = Outputs::default();
     fake_calls(&mut out).await;
     reqwest_calls(&mut out).await;
-    drop(guard);
 
     let log = capture.text();
     // The capture works, at the levels the executor uses.

@@ -28,6 +28,7 @@ mod canned;
 mod cli;
 mod concurrency;
 mod deadline;
+mod decode_index;
 mod decode_rss;
 mod dropped;
 mod hostile_queries;
@@ -136,6 +137,9 @@ pub async fn run(args: &[String]) -> Result<(), String> {
     if args.first().map(String::as_str) == Some("--decode-child") {
         return decode_rss::decode_child(&args[1..]);
     }
+    if args.first().map(String::as_str) == Some("--decode-index-child") {
+        return decode_index::decode_index_child(&args[1..]);
+    }
     let quick = args.iter().any(|a| a == "--quick");
     let bound = Duration::from_secs(if quick { 60 } else { 180 });
     println!("resilience: mode={}", if quick { "quick" } else { "full" });
@@ -185,7 +189,11 @@ pub async fn run(args: &[String]) -> Result<(), String> {
             "14 decode 16 MiB hostile bodies",
             Box::pin(decode_rss::s14_decode_rss()),
         ),
-        ("15 CLI and blocking client", Box::pin(cli::s15_cli(quick))),
+        (
+            "15 decode hostile index/video bodies",
+            Box::pin(decode_index::s15_decode_index()),
+        ),
+        ("16 CLI and blocking client", Box::pin(cli::s16_cli(quick))),
     ];
     let total = scenarios.len();
     let mut passed = 0usize;
