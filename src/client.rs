@@ -101,7 +101,10 @@ pub struct TwelveLabsBuilder {
     user_agent: Option<String>,
     headers: Vec<(String, String)>,
     max_response_bytes: Option<u64>,
-    transport: Option<Arc<dyn HttpTransport>>,
+    /// The caller's transport and the setter that gave it.
+    transport: Option<(Arc<dyn HttpTransport>, &'static str)>,
+    /// Two transport setters called on one builder: refused by `build`.
+    transport_conflict: Option<(&'static str, &'static str)>,
     clock: Option<Arc<dyn Clock>>,
 }
 
@@ -159,7 +162,10 @@ impl TwelveLabsBuilder {
         self
     }
 
-    /// The connect timeout of the default transport (default 5 s).
+    /// The connect timeout of the default transport (default 5 s). A transport
+    /// of your own ([`transport`](Self::transport),
+    /// [`reqwest_client`](Self::reqwest_client)) has its own connect timeout:
+    /// setting both makes [`build`](Self::build) fail rather than ignore this one.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
@@ -190,16 +196,31 @@ impl TwelveLabsBuilder {
         self
     }
 
-    /// Any transport (a custom HTTP stack, a recorder, a fake).
-    pub fn transport(mut self, transport: impl HttpTransport) -> Self {
-        self.transport = Some(Arc::new(transport));
-        self
+    /// Any transport (a custom HTTP stack, a recorder, a fake). A client has
+    /// one transport: combined with [`reqwest_client`](Self::reqwest_client)
+    /// (or called twice), [`build`](Self::build) fails.
+    pub fn transport(self, transport: impl HttpTransport) -> Self {
+        self.set_transport(Arc::new(transport), "transport")
     }
 
-    /// Your own `reqwest::Client` (see `ReqwestTransport::from_client` about redirects).
+    /// Your own `reqwest::Client` (see `ReqwestTransport::from_client` about
+    /// redirects). Its timeouts are its own: combined with
+    /// [`connect_timeout`](Self::connect_timeout) or
+    /// [`transport`](Self::transport), [`build`](Self::build) fails.
     #[cfg(any(feature = "reqwest", feature = "native-tls"))]
     pub fn reqwest_client(self, client: twelvelabs_transport::reqwest::Client) -> Self {
-        self.transport(twelvelabs_transport::ReqwestTransport::from_client(client))
+        self.set_transport(
+            Arc::new(twelvelabs_transport::ReqwestTransport::from_client(client)),
+            "reqwest_client",
+        )
+    }
+
+    fn set_transport(mut self, transport: Arc<dyn HttpTransport>, setter: &'static str) -> Self {
+        if let Some((_, earlier)) = &self.transport {
+            self.transport_conflict.get_or_insert((earlier, setter));
+        }
+        self.transport = Some((transport, setter));
+        self
     }
 
     /// The clock used for backoff and polling (a `ManualClock` in tests).
@@ -277,9 +298,20 @@ impl TwelveLabsBuilder {
             }
             config.default_headers.push((n, v));
         }
-        let transport = match self.transport {
-            Some(t) => t,
-            None => default_transport(self.connect_timeout)?,
+        if let Some((first, second)) = self.transport_conflict {
+            return Err(Error::Config(format!(
+                "`.{first}(..)` and `.{second}(..)` both set the transport; a client has one"
+            )));
+        }
+        let transport = match (self.transport, self.connect_timeout) {
+            (Some((_, setter)), Some(_)) => {
+                return Err(Error::Config(format!(
+                    "`.connect_timeout(..)` configures the default transport only; \
+                     set it on the transport given to `.{setter}(..)` instead"
+                )));
+            }
+            (Some((t, _)), None) => t,
+            (None, connect) => default_transport(connect)?,
         };
         Ok(TwelveLabs {
             executor: Executor::new(transport, config),
@@ -335,5 +367,38 @@ mod tests {
         assert!(!shown.contains("pa55word") && !shown.contains("default-secret"));
         let builder = builder().max_response_bytes(0);
         assert!(builder.build().is_ok());
+    }
+
+    #[cfg(any(feature = "reqwest", feature = "native-tls"))]
+    #[test]
+    fn conflicting_transport_settings_fail_loudly() {
+        use twelvelabs_transport::ReqwestTransport;
+        let builder = || TwelveLabs::builder().api_key("tlk_test");
+        let reqwest = || twelvelabs_transport::reqwest::Client::new();
+        let transport = || ReqwestTransport::new().unwrap();
+        let err = builder()
+            .transport(transport())
+            .reqwest_client(reqwest())
+            .build()
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("`.transport(..)` and `.reqwest_client(..)`"),
+            "{err}"
+        );
+        let err = builder()
+            .reqwest_client(reqwest())
+            .connect_timeout(Duration::from_secs(1))
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("connect_timeout"), "{err}");
+        assert!(err.to_string().contains("reqwest_client"), "{err}");
+        // Each alone is fine.
+        assert!(builder().reqwest_client(reqwest()).build().is_ok());
+        assert!(builder().transport(transport()).build().is_ok());
+        assert!(builder()
+            .connect_timeout(Duration::from_secs(1))
+            .build()
+            .is_ok());
     }
 }

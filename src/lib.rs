@@ -38,6 +38,7 @@
 //! |---|---|---|
 //! | `reqwest` | yes | the reqwest transport with rustls ([`transport::ReqwestTransport`]) |
 //! | `native-tls` | no | the reqwest transport with the platform's TLS; with `default-features = false`, rustls is not compiled |
+//! | `test-util` | no | `twelvelabs::transport::testing::FakeTransport`: a scripted transport that records requests, for your tests |
 //! | `emulator` | no | `twelvelabs::emulator`: the local emulator (an axum web server) for demos and tests |
 //! | `blocking` | no | `twelvelabs::blocking`: a client for a plain `fn main`, owning its Tokio runtime |
 //!
@@ -45,6 +46,46 @@
 //! [`HttpTransport`] through [`TwelveLabsBuilder::transport`]. The defaults are the
 //! production shape: no web server, no emulator; the examples and tests take the
 //! emulator as a dev-dependency.
+//!
+//! # Naming rules
+//!
+//! Every resource follows them, and the next one must too (the maintainers'
+//! version, with the path of a call, is `ARCHITECTURE.md`):
+//!
+//! - Resource handles are plural nouns: [`Tasks`], [`Indexes`], [`Videos`],
+//!   [`tasks::Transfers`].
+//! - Builders are `VerbNoun`, after the method: [`tasks::CreateTask`],
+//!   [`tasks::RetrieveTask`], [`tasks::ListTasks`], [`tasks::DeleteTask`],
+//!   [`indexes::UpdateVideo`], [`tasks::ImportVideos`], [`tasks::TransferFile`],
+//!   [`tasks::WaitForDone`]; a method named by a noun gets `Get`
+//!   ([`tasks::GetIndexStatus`], [`tasks::GetImportStatus`],
+//!   [`tasks::GetImportLogs`]); `list_pagination` builders are
+//!   `List<Noun>Pagination` and give a `<Noun>Pager`.
+//! - Inputs naming where data comes from are `…Source` ([`VideoSource`],
+//!   [`tasks::TransferSource`]).
+//! - API fields are bare setters, named as on the wire (`.language(..)`);
+//!   per-call options are `with_*` (`.with_deadline(..)`, `.with_retry(..)`).
+//! - Every builder can be `.await`ed and is `#[must_use]`.
+//! - Ids are typed: methods take `impl Into<TaskId>` (or `IndexId`,
+//!   `VideoId`); a string converts, another kind of id does not compile.
+//! - Structs whose fields may grow are `#[non_exhaustive]`; build them with
+//!   their constructors (`Task::new`, `PageInfo::new`, `HttpResponse::new`).
+//!
+//! # Deleting what a listing finds
+//!
+//! Pages are offsets, so deleting while streaming a listing skips items (each
+//! deletion pulls a later item onto a page already read). Collect the ids
+//! first, then delete:
+//!
+//! ```no_run
+//! # async fn demo(client: twelvelabs::TwelveLabs) -> Result<(), twelvelabs::Error> {
+//! use twelvelabs::TaskStatus;
+//! let failed = client.task().list().status(TaskStatus::Failed).collect_ids().await?;
+//! for id in failed {
+//!     client.task().delete(id).await?;
+//! }
+//! # Ok(()) }
+//! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "blocking")]

@@ -27,7 +27,7 @@ use crate::{new_options, Indexes};
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
-#[must_use = "a builder does nothing until `.send().await`"]
+#[must_use = "a builder does nothing until it is awaited"]
 pub struct CreateIndex {
     indexes: Indexes,
     body: CreateIndexRequest,
@@ -41,10 +41,7 @@ impl CreateIndex {
     pub(crate) fn new(indexes: Indexes, name: String) -> Self {
         CreateIndex {
             indexes,
-            body: CreateIndexRequest {
-                index_name: name,
-                ..Default::default()
-            },
+            body: CreateIndexRequest::new(name),
             options: new_options(),
         }
     }
@@ -232,10 +229,8 @@ impl UpdateIndex {
         if self.name.trim().is_empty() {
             return Err(Error::invalid_input("name", "must not be empty"));
         }
-        let body = Body::json(&UpdateIndexRequest {
-            index_name: self.name,
-        })
-        .map_err(|e| Error::invalid_input("name", format!("cannot encode: {e}")))?;
+        let body = Body::json(&UpdateIndexRequest::new(self.name))
+            .map_err(|e| Error::invalid_input("name", format!("cannot encode: {e}")))?;
         let request = ApiRequest::new(Method::PUT, ["indexes", self.id.as_str()]).body(body);
         self.indexes.executor().send(request, &self.options).await?;
         Ok(())

@@ -12,6 +12,7 @@ use crate::{new_options, Indexes, MAX_PAGE_LIMIT};
 
 /// The filters, sort and page of `GET /indexes`.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct IndexFilters {
     /// `_id`. Not in the v1.3 reference, but the v1.3 Python SDK sends it, so
     /// it is sent in both versions.
@@ -281,6 +282,10 @@ impl PageSource for IndexListSource {
         self.filters.page
     }
 
+    fn page_limit(&self) -> Option<u32> {
+        self.filters.page_limit
+    }
+
     fn fetch(&self, page: Option<u32>) -> BoxFuture<Result<IndexPage, Error>> {
         Box::pin(self.clone().fetch_page(page))
     }
@@ -314,7 +319,7 @@ pub type IndexPageStream = ItemStream<IndexPage>;
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
-#[must_use = "a builder does nothing until `.send().await`"]
+#[must_use = "a builder does nothing until it is awaited"]
 pub struct ListIndexes {
     indexes: Indexes,
     filters: IndexFilters,
@@ -367,7 +372,7 @@ impl ListIndexes {
 /// Builder for [`Indexes::list_pagination`]: fetches the first page and
 /// returns an [`IndexPager`] for the rest.
 #[derive(Debug, Clone)]
-#[must_use = "a builder does nothing until `.send().await`"]
+#[must_use = "a builder does nothing until it is awaited"]
 pub struct ListIndexPagination {
     indexes: Indexes,
     filters: IndexFilters,

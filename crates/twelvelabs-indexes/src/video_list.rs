@@ -34,6 +34,7 @@ const RESERVED: &[&str] = &[
 
 /// The filters, sort and page of `GET /indexes/{index-id}/videos`.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VideoFilters {
     /// `_id` (v1.2).
     pub id: Option<String>,
@@ -300,6 +301,10 @@ impl PageSource for VideoListSource {
         self.filters.page
     }
 
+    fn page_limit(&self) -> Option<u32> {
+        self.filters.page_limit
+    }
+
     fn fetch(&self, page: Option<u32>) -> BoxFuture<Result<VideoPage, Error>> {
         Box::pin(self.clone().fetch_page(page))
     }
@@ -334,7 +339,7 @@ pub type VideoPageStream = ItemStream<VideoPage>;
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
-#[must_use = "a builder does nothing until `.send().await`"]
+#[must_use = "a builder does nothing until it is awaited"]
 pub struct ListVideos {
     executor: Executor,
     index_id: IndexId,
@@ -390,7 +395,7 @@ impl ListVideos {
 /// Builder for [`Videos::list_pagination`](crate::Videos::list_pagination):
 /// fetches the first page and returns a [`VideoPager`] for the rest.
 #[derive(Debug, Clone)]
-#[must_use = "a builder does nothing until `.send().await`"]
+#[must_use = "a builder does nothing until it is awaited"]
 pub struct ListVideoPagination {
     executor: Executor,
     index_id: IndexId,

@@ -16,6 +16,7 @@ use crate::{Extra, TaskId, VideoId};
 /// ```
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateTaskResponse {
     /// The new task's id (`_id`).
     #[serde(rename = "_id")]

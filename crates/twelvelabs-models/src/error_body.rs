@@ -30,6 +30,7 @@ use serde_json::{Map, Value};
 /// ```
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ApiErrorBody {
     /// The machine-readable code, e.g. `parameter_invalid`.
     pub code: Option<String>,

@@ -27,6 +27,7 @@ pub type UserMetadata = Map<String, Value>;
 /// ```
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ImportVideosRequest {
     /// The index to import into.
     pub index_id: IndexId,
@@ -64,6 +65,7 @@ lenient_object! {
 
 /// The response of an import: videos accepted and files rejected up front.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ImportVideosResponse {
     /// Files that will be imported (missing/`null` → empty).
     pub videos: Vec<ImportedVideo>,
@@ -80,6 +82,7 @@ lenient_object! {
 
 /// A file accepted by an import. Its `video_id` also identifies the task.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ImportedVideo {
     /// The video (and task) id.
     pub video_id: VideoId,
@@ -96,6 +99,7 @@ lenient_object! {
 
 /// A file that could not be imported, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct FailedFile {
     /// The file name in the bucket.
     pub filename: String,
@@ -114,6 +118,7 @@ lenient_object! {
 /// integration grouped by status. Every group defaults to empty (the API
 /// omits empty groups in its examples); serialisation always writes all seven.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ImportStatus {
     /// Files in the bucket not imported yet.
     pub not_imported: Vec<String>,
@@ -150,6 +155,7 @@ lenient_object! {
 /// A file of an import in a non-failed status group.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ImportVideoItem {
     /// The video (and task) id.
     pub video_id: VideoId,
@@ -171,6 +177,7 @@ lenient_object! {
 /// A file of an import that failed.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ImportFailedItem {
     /// The file name in the bucket.
     pub filename: String,
@@ -191,6 +198,7 @@ lenient_object! {
 
 /// `GET …/import/{integration-id}/logs`: import runs, oldest first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ImportLogs {
     /// The runs (missing/`null` → empty).
     pub data: Vec<ImportLog>,
@@ -204,6 +212,7 @@ lenient_object! {
 
 /// One import run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ImportLog {
     /// The target index.
     pub index_id: IndexId,
@@ -242,6 +251,7 @@ lenient_object! {
 /// Video counts per status of an import run. A missing or `null` counter
 /// reads as `0`; integral floats are accepted.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct VideoStatusCounts {
     /// Videos in `ready`.
     pub ready: u64,

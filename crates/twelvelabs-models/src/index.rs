@@ -32,6 +32,7 @@ use crate::{Extra, IndexId, PageInfo};
 /// ```
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Index {
     /// The index id (`_id`).
     #[serde(rename = "_id")]
@@ -124,6 +125,7 @@ lenient_object! {
 /// and `finetuned` in responses.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Engine {
     /// `engine_name`: `marengo2.6`, `pegasus1.1`, …
     #[serde(rename = "engine_name")]
@@ -171,6 +173,7 @@ lenient_object! {
 /// A v1.3 model: `{model_name, model_options}`, plus `addons` in some responses.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Model {
     /// `model_name`: `marengo2.7`, `pegasus1.2`, …
     #[serde(rename = "model_name")]
@@ -218,11 +221,19 @@ lenient_object! {
 /// [`MAX_PAGE_ITEMS`](crate::MAX_PAGE_ITEMS) indexes is an error at `data`,
 /// and unknown keys of the envelope are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct IndexPage {
     /// The indexes of this page.
     pub data: Vec<Index>,
     /// Where this page sits in the result set.
     pub page_info: PageInfo,
+}
+
+impl IndexPage {
+    /// A page from its items and `page_info` (for tests and custom sources).
+    pub fn new(data: Vec<Index>, page_info: PageInfo) -> Self {
+        Self { data, page_info }
+    }
 }
 
 lenient_object! {
@@ -236,6 +247,7 @@ lenient_object! {
 /// v1.3; empty lists and `None` are omitted, never sent as `null`.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateIndexRequest {
     /// `index_name`.
     pub index_name: String,
@@ -250,8 +262,19 @@ pub struct CreateIndexRequest {
     pub addons: Option<Vec<String>>,
 }
 
+impl CreateIndexRequest {
+    /// A request for an index of this name; set `engines` or `models` next.
+    pub fn new(index_name: impl Into<String>) -> Self {
+        Self {
+            index_name: index_name.into(),
+            ..Self::default()
+        }
+    }
+}
+
 /// The `201` body of `POST /indexes`: `{"_id": "..."}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct CreateIndexResponse {
     /// The new index's id.
     #[serde(rename = "_id")]
@@ -270,7 +293,17 @@ lenient_object! {
 
 /// The JSON body of `PUT /indexes/{index-id}`: only the name can change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateIndexRequest {
     /// The new `index_name`.
     pub index_name: String,
+}
+
+impl UpdateIndexRequest {
+    /// A rename to `index_name`.
+    pub fn new(index_name: impl Into<String>) -> Self {
+        Self {
+            index_name: index_name.into(),
+        }
+    }
 }

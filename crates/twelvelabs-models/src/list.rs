@@ -18,6 +18,7 @@ pub const MAX_PAGE_ITEMS: usize = 50;
 /// More than [`MAX_PAGE_ITEMS`] tasks is an error. Unknown keys of the
 /// envelope are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct TaskPage {
     /// The tasks of this page.
     pub data: Vec<Task>,
@@ -31,6 +32,11 @@ impl TaskPage {
     pub fn has_next_page(&self) -> bool {
         !self.data.is_empty() && self.page_info.has_next_page()
     }
+
+    /// A page from its items and `page_info` (for tests and custom sources).
+    pub fn new(data: Vec<Task>, page_info: PageInfo) -> Self {
+        Self { data, page_info }
+    }
 }
 
 lenient_object! {
@@ -43,6 +49,7 @@ lenient_object! {
 /// `page_info` of a list response. All four numbers are required; integral
 /// floats (`2.0`) are accepted.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct PageInfo {
     /// The page size the server applied.
     pub limit_per_page: u32,
@@ -58,6 +65,18 @@ pub struct PageInfo {
 }
 
 impl PageInfo {
+    /// Page `page` of `total_page`, `limit_per_page` items a page and
+    /// `total_results` in all (for tests and custom sources).
+    pub fn new(page: u32, total_page: u32, limit_per_page: u32, total_results: u64) -> Self {
+        Self {
+            limit_per_page,
+            page,
+            total_page,
+            total_results,
+            extra: Extra::default(),
+        }
+    }
+
     /// `page < total_page`: the end is reached when the page retrieved equals
     /// the total number of pages (the documented rule).
     pub fn has_next_page(&self) -> bool {

@@ -28,6 +28,7 @@ use crate::{Extra, HlsStatus, IndexId, TaskId, TaskStatus, VideoId};
 /// docs call it "seconds") is kept in `extra` rather than failing the task.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Task {
     /// The task id (`_id`).
     #[serde(rename = "_id")]
@@ -298,6 +299,7 @@ fn known_name(key: &TaskKey) -> &'static str {
 /// ```
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SystemMetadata {
     /// The original file name.
     pub filename: Option<String>,
@@ -352,6 +354,7 @@ lenient_object! {
 /// The HLS stream of a task.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Hls {
     /// The `.m3u8` playlist URL.
     pub video_url: Option<String>,
@@ -380,6 +383,7 @@ lenient_object! {
 /// Progress of an unfinished v1.2 task.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Process {
     /// Percent complete (`0.0..=100.0`).
     pub percentage: Option<f64>,

@@ -20,6 +20,7 @@ use crate::{Extra, IndexId};
 /// ```
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct TransferFileEntry {
     /// The target index.
     pub index_id: IndexId,
@@ -57,6 +58,7 @@ lenient_object! {
 ///
 /// `index_id` is required; a missing or `null` counter reads as `0`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct IndexTaskStatus {
     /// The index summarised.
     pub index_id: IndexId,

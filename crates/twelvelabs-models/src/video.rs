@@ -41,6 +41,7 @@ use crate::{Extra, Hls, PageInfo, UserMetadata, VideoId};
 /// ```
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Video {
     /// The video id (`_id`).
     #[serde(rename = "_id")]
@@ -245,6 +246,7 @@ impl<'de> Visitor<'de> for VideoVisitor {
 /// `system_metadata` in v1.3).
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct VideoMetadata {
     /// The original file name.
     pub filename: Option<String>,
@@ -281,6 +283,7 @@ lenient_object! {
 /// The `source` object of a video: `type` is required when the object is there.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct VideoOrigin {
     /// `type`.
     #[serde(rename = "type")]
@@ -306,6 +309,7 @@ lenient_object! {
 /// One segment of a v1.3 transcription: `{start, end, value}`.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct TranscriptionSegment {
     /// Start, in seconds.
     pub start: Option<f64>,
@@ -334,11 +338,19 @@ lenient_object! {
 /// [`MAX_PAGE_ITEMS`](crate::MAX_PAGE_ITEMS) videos is an error at `data`,
 /// and unknown keys of the envelope are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct VideoPage {
     /// The videos of this page.
     pub data: Vec<Video>,
     /// Where this page sits in the result set.
     pub page_info: PageInfo,
+}
+
+impl VideoPage {
+    /// A page from its items and `page_info` (for tests and custom sources).
+    pub fn new(data: Vec<Video>, page_info: PageInfo) -> Self {
+        Self { data, page_info }
+    }
 }
 
 lenient_object! {
@@ -353,6 +365,7 @@ lenient_object! {
 /// the key. Unset fields are omitted; an update with nothing set is `{}`.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateVideoRequest {
     /// `video_title` (v1.2).
     #[serde(default)]

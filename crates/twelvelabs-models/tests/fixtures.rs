@@ -247,10 +247,9 @@ fn id_falls_back_to_plain_id_key() {
 #[test]
 fn task_new_builds_a_minimal_task() {
     let mut task = Task::new("6734f1c2a1b2c3d4e5f60718", TaskStatus::Validating);
-    task.metadata = Some(SystemMetadata {
-        filename: Some("01.mp4".into()),
-        ..SystemMetadata::default()
-    });
+    let mut metadata = SystemMetadata::default();
+    metadata.filename = Some("01.mp4".into());
+    task.metadata = Some(metadata);
     assert_eq!(
         to_json(&task),
         json!({"_id": "6734f1c2a1b2c3d4e5f60718", "status": "validating", "metadata": {"filename": "01.mp4"}})

@@ -118,30 +118,21 @@ fn index_page_and_create_response() {
 
 #[test]
 fn create_and_update_bodies_omit_what_is_unset() {
-    let v12 = CreateIndexRequest {
-        index_name: "my-index".into(),
-        engines: vec![Engine::new("marengo2.6", ["visual", "conversation"])],
-        ..Default::default()
-    };
+    let mut v12 = CreateIndexRequest::new("my-index");
+    v12.engines = vec![Engine::new("marengo2.6", ["visual", "conversation"])];
     assert_eq!(
         serde_json::to_value(&v12).unwrap(),
         json!({"index_name": "my-index", "engines": [{"engine_name": "marengo2.6", "engine_options": ["visual", "conversation"]}]})
     );
-    let v13 = CreateIndexRequest {
-        index_name: "i".into(),
-        models: vec![Model::new("marengo2.7", ["visual", "audio"])],
-        addons: Some(vec!["thumbnail".into()]),
-        ..Default::default()
-    };
+    let mut v13 = CreateIndexRequest::new("i");
+    v13.models = vec![Model::new("marengo2.7", ["visual", "audio"])];
+    v13.addons = Some(vec!["thumbnail".into()]);
     assert_eq!(
         serde_json::to_value(&v13).unwrap(),
         json!({"index_name": "i", "models": [{"model_name": "marengo2.7", "model_options": ["visual", "audio"]}], "addons": ["thumbnail"]})
     );
     assert_eq!(
-        serde_json::to_value(UpdateIndexRequest {
-            index_name: "new-name".into()
-        })
-        .unwrap(),
+        serde_json::to_value(UpdateIndexRequest::new("new-name")).unwrap(),
         json!({"index_name": "new-name"})
     );
 }
@@ -211,18 +202,14 @@ fn update_video_body_keeps_nulls_inside_user_metadata_only() {
     let mut user = Map::new();
     user.insert("category".into(), json!("news"));
     user.insert("obsolete".into(), Value::Null);
-    let v13 = UpdateVideoRequest {
-        user_metadata: Some(user),
-        ..Default::default()
-    };
+    let mut v13 = UpdateVideoRequest::default();
+    v13.user_metadata = Some(user);
     assert_eq!(
         serde_json::to_value(&v13).unwrap(),
         json!({"user_metadata": {"category": "news", "obsolete": null}})
     );
-    let v12 = UpdateVideoRequest {
-        video_title: Some("New title".into()),
-        ..Default::default()
-    };
+    let mut v12 = UpdateVideoRequest::default();
+    v12.video_title = Some("New title".into());
     assert_eq!(
         serde_json::to_value(&v12).unwrap(),
         json!({"video_title": "New title"})

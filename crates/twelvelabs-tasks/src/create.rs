@@ -41,7 +41,7 @@ pub enum VideoSource {
 /// println!("Task id={}", task.id);
 /// # Ok(()) }
 /// ```
-#[must_use = "a builder does nothing until `.send().await`"]
+#[must_use = "a builder does nothing until it is awaited"]
 pub struct CreateTask {
     tasks: Tasks,
     index_id: String,

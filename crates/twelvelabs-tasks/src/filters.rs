@@ -9,6 +9,7 @@ pub use twelvelabs_transport::query::{DateFilter, DateValue};
 
 /// The filters, sort and page of `GET /tasks`.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TaskFilters {
     /// `_id` (v1.2 only).
     pub id: Option<String>,

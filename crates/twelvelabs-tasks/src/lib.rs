@@ -20,6 +20,16 @@
 //! concurrency ([`Tasks::create_bulk`]), waits that end ([`WaitForDone`]), and
 //! errors that keep the new task's id when a create's follow-up retrieve fails.
 //!
+//! Ids are typed at the boundary: methods take `impl Into<TaskId>` or
+//! `impl Into<IndexId>`, which a `&str`, a `String` or the id itself satisfy,
+//! but another kind of id does not:
+//!
+//! ```compile_fail
+//! # fn demo(tasks: twelvelabs_tasks::Tasks, video: twelvelabs_models::VideoId) {
+//! let _ = tasks.retrieve(video); // a VideoId is not a TaskId
+//! # }
+//! ```
+//!
 //! Most users reach this crate through the `twelvelabs` facade
 //! (`client.task()`); it also works over any [`Executor`].
 
@@ -34,7 +44,7 @@ mod source;
 mod transfers;
 mod wait;
 
-use twelvelabs_models::{IndexTaskStatus, Task};
+use twelvelabs_models::{IndexId, IndexTaskStatus, Task, TaskId};
 use twelvelabs_transport::{ApiErrorKind, ApiRequest, ApiVersion, Error, Executor, RequestOptions};
 
 pub use bulk::{CreateBulk, DEFAULT_BULK_CONCURRENCY};
@@ -42,10 +52,10 @@ pub use create::{CreateTask, VideoSource};
 pub use filters::{DateFilter, DateValue, TaskFilters, MAX_PAGE_LIMIT};
 pub use handle::TaskHandle;
 pub use list::{ListTaskPagination, ListTasks};
-pub use pagination::{TaskPageStream, TaskPager, TaskStream};
+pub use pagination::{TaskListSource, TaskPageStream, TaskPager, TaskStream};
 pub use source::{content_type_for, Upload};
 pub use transfers::{
-    GetImportLogs, GetImportStatus, ImportVideos, Transfer, TransferFile, Transfers,
+    GetImportLogs, GetImportStatus, ImportVideos, TransferFile, TransferSource, Transfers,
 };
 pub use twelvelabs_models::{SortBy, SortOption, TaskStatus};
 pub use wait::{
@@ -72,20 +82,20 @@ impl Tasks {
     }
 
     /// Creates a video indexing task (`POST /tasks`).
-    pub fn create(&self, index_id: impl AsRef<str>) -> CreateTask {
-        CreateTask::new(self.clone(), index_id.as_ref().to_owned())
+    pub fn create(&self, index_id: impl Into<IndexId>) -> CreateTask {
+        CreateTask::new(self.clone(), index_id.into().into_inner())
     }
 
     /// Creates many tasks, a bounded number at a time.
-    pub fn create_bulk(&self, index_id: impl AsRef<str>) -> CreateBulk {
-        CreateBulk::new(self.clone(), index_id.as_ref().to_owned())
+    pub fn create_bulk(&self, index_id: impl Into<IndexId>) -> CreateBulk {
+        CreateBulk::new(self.clone(), index_id.into().into_inner())
     }
 
     /// Retrieves a task (`GET /tasks/{id}`).
-    pub fn retrieve(&self, id: impl AsRef<str>) -> RetrieveTask {
+    pub fn retrieve(&self, id: impl Into<TaskId>) -> RetrieveTask {
         RetrieveTask {
             tasks: self.clone(),
-            id: id.as_ref().to_owned(),
+            id: id.into().into_inner(),
             options: RequestOptions::new(),
         }
     }
@@ -104,18 +114,18 @@ impl Tasks {
     /// deleted, and for a `ready` task the video must be deleted first; otherwise the
     /// server answers `task_cannot_be_deleted`. [`DeleteTask::with_video`] does both,
     /// when asked.
-    pub fn delete(&self, id: impl AsRef<str>) -> DeleteTask {
+    pub fn delete(&self, id: impl Into<TaskId>) -> DeleteTask {
         DeleteTask {
             tasks: self.clone(),
-            id: id.as_ref().to_owned(),
+            id: id.into().into_inner(),
             with_video: false,
             options: RequestOptions::new(),
         }
     }
 
     /// Waits for a task, by id, to be `ready` or `failed`.
-    pub fn wait_for_done(&self, id: impl AsRef<str>) -> WaitForDone {
-        WaitForDone::new(self.clone(), id.as_ref().to_owned())
+    pub fn wait_for_done(&self, id: impl Into<TaskId>) -> WaitForDone {
+        WaitForDone::new(self.clone(), id.into().into_inner())
     }
 
     /// The import endpoints.
@@ -125,16 +135,16 @@ impl Tasks {
 
     /// Makes a cloud-to-cloud transfer from a JSON list of objects (v1.2).
     #[deprecated(note = "the API deprecates this endpoint: use `transfers().import_videos(..)`")]
-    pub fn transfer(&self, file: impl Into<TransferFile>) -> Transfer {
-        Transfer::new(self.clone(), file.into())
+    pub fn transfer(&self, file: impl Into<TransferSource>) -> TransferFile {
+        TransferFile::new(self.clone(), file.into())
     }
 
     /// The task counts of an index (`GET /tasks/status`, v1.2, undocumented by the
     /// API reference but served).
-    pub fn status(&self, index_id: impl AsRef<str>) -> IndexStatus {
-        IndexStatus {
+    pub fn status(&self, index_id: impl Into<IndexId>) -> GetIndexStatus {
+        GetIndexStatus {
             tasks: self.clone(),
-            index_id: index_id.as_ref().to_owned(),
+            index_id: index_id.into().into_inner(),
             options: RequestOptions::new(),
         }
     }
@@ -245,16 +255,16 @@ impl DeleteTask {
 /// Builder for [`Tasks::status`]; `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until it is awaited"]
-pub struct IndexStatus {
+pub struct GetIndexStatus {
     tasks: Tasks,
     index_id: String,
     options: RequestOptions,
 }
 
-impl_request_options!(IndexStatus);
-impl_into_future!(IndexStatus => IndexTaskStatus);
+impl_request_options!(GetIndexStatus);
+impl_into_future!(GetIndexStatus => IndexTaskStatus);
 
-impl IndexStatus {
+impl GetIndexStatus {
     /// Fetches the counts.
     pub async fn send(self) -> Result<IndexTaskStatus, Error> {
         check_id("index_id", &self.index_id)?;

@@ -1,26 +1,27 @@
 //! `GET /tasks`: one page ([`ListTasks`]) or every page ([`ListTaskPagination`],
 //! [`TaskPager`], streams).
 
-use twelvelabs_models::{SortBy, SortOption, Task, TaskPage, TaskStatus};
+use twelvelabs_models::{IndexId, SortBy, SortOption, Task, TaskId, TaskPage, TaskStatus};
 use twelvelabs_transport::{ApiRequest, Error, RequestOptions};
 
 use crate::filters::{DateFilter, TaskFilters};
 use crate::options::{impl_into_future, impl_request_options};
-use crate::pagination::{TaskPageStream, TaskPager, TaskStream};
+use crate::pagination::{TaskListSource, TaskPageStream, TaskPager, TaskStream};
 use crate::Tasks;
+use twelvelabs_transport::pager::Pager;
 
 /// The filter setters shared by both list builders.
 macro_rules! impl_filter_setters {
     ($ty:ident) => {
         impl $ty {
             /// Only the task with this id (`_id`; v1.2).
-            pub fn id(mut self, id: impl Into<String>) -> Self {
-                self.filters.id = Some(id.into());
+            pub fn id(mut self, id: impl Into<TaskId>) -> Self {
+                self.filters.id = Some(id.into().into_inner());
                 self
             }
             /// Only tasks of this index.
-            pub fn index_id(mut self, index_id: impl AsRef<str>) -> Self {
-                self.filters.index_id = Some(index_id.as_ref().to_owned());
+            pub fn index_id(mut self, index_id: impl Into<IndexId>) -> Self {
+                self.filters.index_id = Some(index_id.into().into_inner());
                 self
             }
             /// Only tasks of videos with this file name.
@@ -126,7 +127,7 @@ pub(crate) async fn fetch_page(
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
-#[must_use = "a builder does nothing until `.send().await`"]
+#[must_use = "a builder does nothing until it is awaited"]
 pub struct ListTasks {
     tasks: Tasks,
     filters: TaskFilters,
@@ -157,20 +158,48 @@ impl ListTasks {
     }
 
     /// Every task matching the filters, across pages, from the page set (or 1).
+    ///
+    /// **Do not delete tasks while walking this stream.** Pages are offsets:
+    /// each task deleted pulls a later one onto a page already read, and that
+    /// one is silently skipped (deleting the failed tasks of a 23-task
+    /// listing this way deletes 13 and misses 10). Collect the ids first with
+    /// [`ListTasks::collect_ids`], then delete:
+    ///
+    /// ```no_run
+    /// # async fn demo(tasks: twelvelabs_tasks::Tasks) -> Result<(), twelvelabs_transport::Error> {
+    /// use twelvelabs_tasks::TaskStatus;
+    /// let failed = tasks.list().status(TaskStatus::Failed).collect_ids().await?;
+    /// for id in failed {
+    ///     tasks.delete(id).await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn into_stream(self) -> TaskStream {
-        TaskPager::unstarted(self.tasks, self.filters, self.options).into_stream()
+        Pager::unstarted(TaskListSource::new(self.tasks, self.filters, self.options)).into_stream()
+    }
+
+    /// The ids of every task matching the filters, across pages, all read
+    /// before this returns: the safe first step of deleting what a listing
+    /// finds (see [`ListTasks::into_stream`] for why not to delete while
+    /// streaming).
+    pub async fn collect_ids(self) -> Result<Vec<TaskId>, Error> {
+        let ids = Pager::unstarted(TaskListSource::new(self.tasks, self.filters, self.options))
+            .collect_ids()
+            .await?;
+        Ok(ids.into_iter().map(TaskId::from).collect())
     }
 
     /// Every page matching the filters, from the page set (or 1).
     pub fn into_page_stream(self) -> TaskPageStream {
-        TaskPager::unstarted(self.tasks, self.filters, self.options).into_page_stream()
+        Pager::unstarted(TaskListSource::new(self.tasks, self.filters, self.options))
+            .into_page_stream()
     }
 }
 
 /// Builder for [`Tasks::list_pagination`]: fetches the first page and returns a
 /// [`TaskPager`] for the rest.
 #[derive(Debug, Clone)]
-#[must_use = "a builder does nothing until `.send().await`"]
+#[must_use = "a builder does nothing until it is awaited"]
 pub struct ListTaskPagination {
     tasks: Tasks,
     filters: TaskFilters,
@@ -192,6 +221,6 @@ impl ListTaskPagination {
 
     /// Fetches the first page.
     pub async fn send(self) -> Result<TaskPager, Error> {
-        TaskPager::first(self.tasks, self.filters, self.options).await
+        Pager::first(TaskListSource::new(self.tasks, self.filters, self.options)).await
     }
 }

@@ -2,7 +2,7 @@
 //! transfer (`POST /tasks/transfers`, v1.2).
 
 use twelvelabs_models::{
-    ImportLog, ImportLogs, ImportStatus, ImportVideosRequest, ImportVideosResponse,
+    ImportLog, ImportLogs, ImportStatus, ImportVideosRequest, ImportVideosResponse, IndexId,
     TransferFileEntry, UserMetadata,
 };
 use twelvelabs_transport::{ApiRequest, ApiVersion, Body, Error, Multipart, Part, RequestOptions};
@@ -38,12 +38,12 @@ impl Transfers {
     pub fn import_videos(
         &self,
         integration_id: impl AsRef<str>,
-        index_id: impl AsRef<str>,
+        index_id: impl Into<IndexId>,
     ) -> ImportVideos {
         ImportVideos {
             tasks: self.tasks.clone(),
             integration_id: integration_id.as_ref().to_owned(),
-            request: ImportVideosRequest::new(index_id.as_ref()),
+            request: ImportVideosRequest::new(index_id.into()),
             options: RequestOptions::new(),
         }
     }
@@ -52,12 +52,12 @@ impl Transfers {
     pub fn import_status(
         &self,
         integration_id: impl AsRef<str>,
-        index_id: impl AsRef<str>,
+        index_id: impl Into<IndexId>,
     ) -> GetImportStatus {
         GetImportStatus {
             tasks: self.tasks.clone(),
             integration_id: integration_id.as_ref().to_owned(),
-            index_id: index_id.as_ref().to_owned(),
+            index_id: index_id.into().into_inner(),
             options: RequestOptions::new(),
         }
     }
@@ -84,7 +84,7 @@ fn import_path(integration_id: &str) -> Vec<String> {
 /// Builder for [`Transfers::import_videos`]. Options left unset are omitted from
 /// the JSON body (never sent as `null`).
 #[derive(Debug, Clone)]
-#[must_use = "a builder does nothing until `.send().await`"]
+#[must_use = "a builder does nothing until it is awaited"]
 pub struct ImportVideos {
     tasks: Tasks,
     integration_id: String,
@@ -185,52 +185,52 @@ impl GetImportLogs {
 
 /// The JSON file of a legacy cloud-to-cloud transfer.
 #[derive(Debug)]
-pub enum TransferFile {
+pub enum TransferSource {
     /// A file (a path, bytes or a reader), sent as is.
     Upload(Upload),
     /// Entries, serialised to the JSON array the API expects.
     Entries(Vec<TransferFileEntry>),
 }
 
-impl From<Upload> for TransferFile {
+impl From<Upload> for TransferSource {
     fn from(u: Upload) -> Self {
-        TransferFile::Upload(u)
+        TransferSource::Upload(u)
     }
 }
 
-impl From<&std::path::Path> for TransferFile {
+impl From<&std::path::Path> for TransferSource {
     fn from(p: &std::path::Path) -> Self {
-        TransferFile::Upload(Upload::path(p))
+        TransferSource::Upload(Upload::path(p))
     }
 }
 
-impl From<std::path::PathBuf> for TransferFile {
+impl From<std::path::PathBuf> for TransferSource {
     fn from(p: std::path::PathBuf) -> Self {
-        TransferFile::Upload(Upload::Path(p))
+        TransferSource::Upload(Upload::Path(p))
     }
 }
 
-impl From<Vec<TransferFileEntry>> for TransferFile {
+impl From<Vec<TransferFileEntry>> for TransferSource {
     fn from(e: Vec<TransferFileEntry>) -> Self {
-        TransferFile::Entries(e)
+        TransferSource::Entries(e)
     }
 }
 
 /// Builder for the legacy [`Tasks::transfer`].
 #[derive(Debug)]
 #[must_use = "a builder does nothing until it is awaited"]
-pub struct Transfer {
+pub struct TransferFile {
     tasks: Tasks,
-    file: TransferFile,
+    file: TransferSource,
     options: RequestOptions,
 }
 
-impl_request_options!(Transfer);
-impl_into_future!(Transfer => ());
+impl_request_options!(TransferFile);
+impl_into_future!(TransferFile => ());
 
-impl Transfer {
-    pub(crate) fn new(tasks: Tasks, file: TransferFile) -> Self {
-        Transfer {
+impl TransferFile {
+    pub(crate) fn new(tasks: Tasks, file: TransferSource) -> Self {
+        TransferFile {
             tasks,
             file,
             options: RequestOptions::new(),
@@ -246,8 +246,8 @@ impl Transfer {
             ));
         }
         let (content, filename) = match self.file {
-            TransferFile::Upload(upload) => upload.into_part("file").await?,
-            TransferFile::Entries(entries) => {
+            TransferSource::Upload(upload) => upload.into_part("file").await?,
+            TransferSource::Entries(entries) => {
                 if entries.is_empty() {
                     return Err(Error::invalid_input("file", "the transfer list is empty"));
                 }

@@ -38,7 +38,7 @@ pub const DEFAULT_MAX_CONSECUTIVE_ERRORS: u32 = 5;
 type Callback = Box<dyn FnMut(&Task) + Send + 'static>;
 
 /// Builder for waiting on a task; `.await` it.
-#[must_use = "a wait does nothing until it is awaited"]
+#[must_use = "a builder does nothing until it is awaited"]
 pub struct WaitForDone {
     tasks: Tasks,
     task_id: String,

@@ -333,14 +333,13 @@ async fn send_page_keeps_page_info() {
 async fn filters_can_be_replaced_at_once() {
     let server = list_server(ApiVersion::V1_2, "list_v12_page.json").await;
     let (tasks, _) = client(&server, ApiVersion::V1_2);
+    let mut filters = TaskFilters::default();
+    filters.filename = Some("kept.mp4".into());
+    filters.page_limit = Some(7);
     tasks
         .list()
         .index_id("dropped")
-        .filters(TaskFilters {
-            filename: Some("kept.mp4".into()),
-            page_limit: Some(7),
-            ..Default::default()
-        })
+        .filters(filters)
         .send()
         .await
         .unwrap();

@@ -427,3 +427,13 @@ async fn more_pages_than_total_results_allow_is_an_error() {
     );
     assert!(received(&server).await.len() <= 3);
 }
+
+#[tokio::test]
+async fn collect_ids_reads_every_page_before_returning() {
+    let (server, tasks) = setup(3).await;
+    let collected = tasks.list().collect_ids().await.unwrap();
+    let want: Vec<String> = (1..=3).flat_map(ids).collect();
+    assert_eq!(collected, want);
+    // Every page was read before the caller could act on one id.
+    assert_eq!(received(&server).await.len(), 3);
+}

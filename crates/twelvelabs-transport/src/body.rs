@@ -24,6 +24,7 @@ pub type ByteStream = Pin<Box<dyn Stream<Item = io::Result<Bytes>> + Send + 'sta
 /// Upload progress: bytes of the request body handed to the connection so far, and
 /// the total when it is known. Each attempt of a retried request starts again at 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Progress {
     /// Bytes of the request body sent so far in this attempt.
     pub sent: u64,
@@ -362,6 +363,7 @@ impl PartContent {
 
 /// One part of a multipart body.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct Part {
     /// The field name.
     pub name: String,

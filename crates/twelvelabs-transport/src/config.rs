@@ -105,6 +105,7 @@ impl fmt::Display for ApiKey {
 
 /// Everything the executor needs to know about the service and its policies.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct ClientConfig {
     /// The host (and optional path prefix), without the version: `https://api.twelvelabs.io`.
     pub base_url: Url,
@@ -216,6 +217,7 @@ impl ClientConfig {
 /// assert!(!format!("{options:?}").contains("s3cret"));
 /// ```
 #[derive(Clone, Default)]
+#[non_exhaustive]
 pub struct RequestOptions {
     pub(crate) headers: Vec<(String, HeaderInput)>,
     pub(crate) query: Vec<(String, String)>,

@@ -297,6 +297,7 @@ impl ApiErrorKind {
 /// An error response from the API. Nothing the server said is dropped: the raw body
 /// and the headers are kept beside the parsed fields.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,

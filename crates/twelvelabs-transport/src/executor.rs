@@ -1,5 +1,51 @@
 //! The executor: turns an [`ApiRequest`] into attempts on a transport, with the
 //! base URL, auth, options, timeouts, retries, size cap and error mapping.
+//!
+//! Every call of every resource goes through [`Executor::send`] (or
+//! [`Executor::send_json`], which decodes the body with the JSON path of any
+//! failure). One call, step by step:
+//!
+//! 1. **Once per call.** The clock is read first, so a deadline
+//!    ([`RequestOptions::with_deadline`]) counts everything that follows. The
+//!    URL is built: base URL, the configured [`ApiVersion`] as the first path
+//!    segment, each segment percent-encoded so an id can never reach another
+//!    endpoint (`.` and `..` are refused), then the request's query and the
+//!    call's `with_query` pairs. Headers: `x-api-key` (marked sensitive),
+//!    `Accept`, `User-Agent`, the client's default headers, then the call's.
+//!    The retry policy, attempt timeout (the upload one for a streamed body)
+//!    and response size cap are the call's options over the client's config.
+//! 2. **One attempt.** An [`HttpRequest`] is built with the attempt timeout,
+//!    cut to the time left before the deadline, and handed to
+//!    [`HttpTransport::send`]. The response body is read up to the size cap
+//!    (over it: [`Error::ResponseTooLarge`]). The executor bounds the whole
+//!    exchange with that timeout itself unless the transport says it enforces
+//!    timeouts ([`HttpTransport::enforces_timeout`]) and the call has no
+//!    deadline: a deadline is the executor's promise, not the transport's.
+//! 3. **Success.** A 2xx returns a [`Response`] with its [`RateLimit`] headers
+//!    read. Nothing else is interpreted here; the resource decodes the body.
+//! 4. **Failure.** A non-2xx becomes an [`ApiError`] (the body's code and
+//!    message, `Retry-After`, rate limits; the API key redacted should the
+//!    server echo it). A transport failure becomes [`Error::Connection`],
+//!    [`Error::Timeout`] or [`Error::Io`] (the caller's file failed).
+//! 5. **The decision.** The failure, the attempt number, whether the call is
+//!    idempotent, whether its body can be sent again (or was a one-shot stream
+//!    already opened) and the time left go into an [`AttemptOutcome`];
+//!    [`RetryPolicy::decide`] alone says retry after a wait, or stop and why.
+//!    All retry rules live there, in `retry.rs`, none here. A retry sleeps
+//!    on the configured [`Clock`] (a `ManualClock` in tests), then goes back
+//!    to step 2 with the same URL, headers and a rebuilt body. A stop for the
+//!    deadline returns [`Error::DeadlineExceeded`] carrying the last failure.
+//!
+//! Every call runs in a `twelvelabs.request` tracing span with the method,
+//! the path (never the query, which may hold user data), the attempts and the
+//! status; never a header value or a body.
+//!
+//! What is public here, and why: [`Executor`], [`ApiRequest`] and
+//! [`Response`] are how a resource crate (the SDK's own or yours) makes a
+//! call, and [`decode_json`] decodes a body the way they do;
+//! [`Executor::new`] over any [`HttpTransport`] is how a custom transport is
+//! plugged in. Everything else (URL building, header assembly, the attempt
+//! loop) is crate-private.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -126,6 +172,7 @@ impl ApiRequest {
 
 /// A successful response, body read.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Response {
     /// The status.
     pub status: StatusCode,
@@ -144,7 +191,10 @@ impl Response {
     }
 }
 
-/// Decodes a JSON body with the path of any failure.
+/// Decodes a JSON body exactly as [`Response::json`] does, with the path of
+/// any failure. Public for a custom resource that holds a body it did not get
+/// from [`Executor::send`] (and for the decode benchmarks); a resource that
+/// calls the executor uses [`Response::json`] or [`Executor::send_json`].
 pub fn decode_json<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, Error> {
     if body.iter().all(u8::is_ascii_whitespace) {
         // An empty 200/204 is `()` (or `None`) for callers that expect nothing.
@@ -278,7 +328,11 @@ impl Executor {
     }
 
     /// The URL of a request: base, version, encoded segments, then the query.
-    pub fn url_for(&self, segments: &[String], query: &[(String, String)]) -> Result<Url, Error> {
+    pub(crate) fn url_for(
+        &self,
+        segments: &[String],
+        query: &[(String, String)],
+    ) -> Result<Url, Error> {
         let config = &self.inner.config;
         let mut path = config.base_url.as_str().trim_end_matches('/').to_owned();
         path.push('/');

@@ -11,6 +11,8 @@
 //! - [`query`] (date and number filters) and [`pager`] (the page walk of every
 //!   list endpoint), shared by the resource crates.
 //! - [`Clock`]: the time seam; [`ManualClock`] runs backoff and polling instantly.
+//! - `testing` (feature `test-util`): `FakeTransport`, a scripted transport
+//!   that records requests, for tests of custom transports and resources.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), twelvelabs_transport::Error> {
@@ -37,6 +39,9 @@ pub mod query;
 pub mod ratelimit;
 pub mod redact;
 pub mod retry;
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod testing;
 pub mod transport;
 
 #[cfg(feature = "_reqwest")]

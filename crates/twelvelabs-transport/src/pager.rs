@@ -1,13 +1,22 @@
 //! [`Pager`]: the pages of any `{data, page_info}` list endpoint, one after
 //! the other with the same filters and options, as `next_page()` calls or as
-//! streams of pages or items.
+//! streams of pages or items. Every listing of the SDK (tasks, indexes,
+//! videos) walks its pages with it, so they all end the same way.
 //!
 //! A resource crate describes how to fetch page *n* ([`PageSource`]) and what
-//! a page holds ([`ListPage`]); the pager does the walking: it starts at the
-//! requested page (or 1), stops after the page whose number reaches
-//! `total_page` (no wasted request) or an empty page, and stops rather than
-//! loops when a server does not advance its page number.
+//! a page holds ([`ListPage`]); the pager does the walking. It starts at the
+//! requested page (or the server's first) and ends, without a wasted request,
+//! after the page whose number reaches `total_page`, on an empty page, or once
+//! the items seen reach `total_results`. A server whose pages contradict each
+//! other ends it with [`Error::InconsistentPagination`] rather than a loop: a
+//! page number that does not advance, a page bringing only items already
+//! seen, or more requests than the first page's `total_results` at
+//! `limit_per_page` can need (plus one, for a trailing empty page).
+//!
+//! Offset pages shift when items are deleted during the walk: a loop that
+//! deletes what it streams skips items. Collect the ids first, then delete.
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -30,6 +39,8 @@ pub trait ListPage: Sized + Send + 'static {
     fn into_parts(self) -> (Vec<Self::Item>, PageInfo);
     /// Builds a page from its parts.
     fn from_parts(data: Vec<Self::Item>, page_info: PageInfo) -> Self;
+    /// The item's id, by which the pager notices a page of items already seen.
+    fn item_id(item: &Self::Item) -> &str;
 }
 
 macro_rules! list_page {
@@ -40,7 +51,10 @@ macro_rules! list_page {
                 (self.data, self.page_info)
             }
             fn from_parts(data: Vec<$item>, page_info: PageInfo) -> Self {
-                Self { data, page_info }
+                Self::new(data, page_info)
+            }
+            fn item_id(item: &$item) -> &str {
+                item.id.as_str()
             }
         }
     };
@@ -57,6 +71,11 @@ pub trait PageSource: Clone + Send + Sync + 'static {
     type Page: ListPage;
     /// The page number the caller asked for, if any (the walk starts there).
     fn first_page(&self) -> Option<u32>;
+    /// The page size the caller asked for, if any: the request ceiling falls
+    /// back on it when a server answers `limit_per_page: 0`.
+    fn page_limit(&self) -> Option<u32> {
+        None
+    }
     /// Fetches `page`; `None` sends no `page` parameter (the server's first page).
     fn fetch(&self, page: Option<u32>) -> BoxFuture<Result<Self::Page, Error>>;
 }
@@ -83,6 +102,12 @@ pub struct Pager<S: PageSource> {
     pub page_info: PageInfo,
     source: S,
     state: State,
+    /// The ids seen so far, to stop on a page that repeats them.
+    seen: HashSet<String>,
+    /// Pages fetched by this pager.
+    requests: u64,
+    /// The most requests this listing may need, fixed by its first page.
+    ceiling: Option<u64>,
 }
 
 impl<S> std::fmt::Debug for Pager<S>
@@ -96,7 +121,8 @@ where
             .field("page_info", &self.page_info)
             .field("source", &self.source)
             .field("state", &self.state)
-            .finish()
+            .field("requests", &self.requests)
+            .finish_non_exhaustive()
     }
 }
 
@@ -111,6 +137,9 @@ where
             page_info: self.page_info.clone(),
             source: self.source.clone(),
             state: self.state,
+            seen: self.seen.clone(),
+            requests: self.requests,
+            ceiling: self.ceiling,
         }
     }
 }
@@ -123,6 +152,9 @@ impl<S: PageSource> Pager<S> {
             page_info: PageInfo::default(),
             source,
             state: State::Unstarted,
+            seen: HashSet::new(),
+            requests: 0,
+            ceiling: None,
         }
     }
 
@@ -158,36 +190,63 @@ impl<S: PageSource> Pager<S> {
 
     /// Fetches the next page into `data`/`page_info`; false when there is none.
     async fn fetch_next(&mut self) -> Result<bool, Error> {
-        let first = self.source.first_page();
         let requested = match self.state {
             State::Done => return Ok(false),
-            State::Unstarted => first,
+            State::Unstarted => self.source.first_page(),
             State::Open => Some(self.page_info.page.saturating_add(1)),
         };
         let page = self.source.fetch(requested).await?;
-        let (data, page_info) = page.into_parts();
+        let requested = requested.unwrap_or(1);
         let previous = (self.state == State::Open).then_some(self.page_info.page);
+        self.requests += 1;
+        let (data, page_info) = page.into_parts();
         self.data = data;
         self.page_info = page_info;
-        let last = self.page_info.page >= self.page_info.total_page || self.data.is_empty();
-        // A server that does not advance its page number would make us loop.
-        let stuck = previous.is_some_and(|p| self.page_info.page <= p);
-        if stuck {
-            tracing::warn!(
-                requested = requested.unwrap_or(1),
-                answered = self.page_info.page,
-                "the server did not advance the page number; stopping pagination"
-            );
-        }
-        self.state = if last || stuck {
-            State::Done
-        } else {
-            State::Open
+        let answered = self.page_info.page;
+        let seen = &mut self.seen;
+        let new_ids = self
+            .data
+            .iter()
+            .filter(|item| seen.insert(S::Page::item_id(item).to_owned()))
+            .count();
+        let total = self.page_info.total_results;
+        let per_page = match self.page_info.limit_per_page {
+            0 => self.source.page_limit().unwrap_or(0).max(1),
+            n => n,
         };
-        if stuck {
+        // Every page but the last is full, so this many requests reach the end;
+        // one more allows for a trailing empty page. Fixed by the first page, so
+        // a server that raises `total_results` on every page cannot extend it.
+        let ceiling = *self
+            .ceiling
+            .get_or_insert_with(|| total.div_ceil(u64::from(per_page)).saturating_add(1));
+        let inconsistency = if previous.is_some_and(|p| answered <= p) {
+            Some(format!(
+                "page {requested} was asked for, the server answered page {answered}"
+            ))
+        } else if previous.is_some() && !self.data.is_empty() && new_ids == 0 {
+            Some("the page brings only items already seen".to_owned())
+        } else if self.requests > ceiling {
+            Some(format!(
+                "{} requests made, more than the first page's total_results at {per_page} per page need ({ceiling})",
+                self.requests
+            ))
+        } else {
+            None
+        };
+        if let Some(reason) = inconsistency {
+            tracing::warn!(requested, answered, %reason, "inconsistent pagination; stopping");
+            self.state = State::Done;
             self.data.clear();
-            return Ok(false);
+            return Err(Error::InconsistentPagination {
+                page: requested,
+                reason,
+            });
         }
+        let last = answered >= self.page_info.total_page
+            || self.data.is_empty()
+            || self.seen.len() as u64 >= total;
+        self.state = if last { State::Done } else { State::Open };
         Ok(true)
     }
 
@@ -217,6 +276,11 @@ impl<S: PageSource> Pager<S> {
     }
 
     /// Every item from the current page on, as a stream.
+    ///
+    /// Do not delete items while walking this stream: offset pages shift
+    /// under deletion, so every deleted item pulls a later one onto a page
+    /// already read, and that one is skipped. Collect the ids first (for
+    /// example with [`Pager::collect_ids`]), then delete.
     pub fn into_stream(self) -> ItemStream<Item<S>> {
         Box::pin(
             self.into_page_stream()
@@ -224,11 +288,22 @@ impl<S: PageSource> Pager<S> {
                 .try_flatten(),
         )
     }
+
+    /// The ids of every item from the current page on, read to the end
+    /// before anything is returned: the safe first half of "delete
+    /// everything that matches", since deleting while paging skips items.
+    pub async fn collect_ids(self) -> Result<Vec<String>, Error> {
+        self.into_stream()
+            .map_ok(|item| S::Page::item_id(&item).to_owned())
+            .try_collect()
+            .await
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use futures_util::StreamExt;
     use std::sync::atomic::{AtomicU32, Ordering};
     use std::sync::Arc;
     use twelvelabs_models::Index;
@@ -253,16 +328,10 @@ mod tests {
             let n = if self.stuck { 1 } else { page.unwrap_or(1) };
             let total = self.total;
             Box::pin(async move {
-                Ok(IndexPage {
-                    data: vec![Index::new(format!("i{n}"), "n")],
-                    page_info: PageInfo {
-                        limit_per_page: 1,
-                        page: n,
-                        total_page: total,
-                        total_results: total.into(),
-                        extra: Default::default(),
-                    },
-                })
+                Ok(IndexPage::new(
+                    vec![Index::new(format!("i{n}"), "n")],
+                    PageInfo::new(n, total, 1, total.into()),
+                ))
             })
         }
     }
@@ -300,12 +369,27 @@ mod tests {
     #[tokio::test]
     async fn a_server_that_does_not_advance_ends_the_walk() {
         let source = fake(5, true, None);
-        let pages: Vec<IndexPage> = Pager::unstarted(source.clone())
+        let pages: Vec<Result<IndexPage, Error>> = Pager::unstarted(source.clone())
             .into_page_stream()
-            .try_collect()
+            .collect()
+            .await;
+        assert_eq!(pages.len(), 2);
+        assert!(pages[0].is_ok());
+        assert!(matches!(
+            &pages[1],
+            Err(Error::InconsistentPagination { page: 2, reason }) if reason.contains("answered page 1")
+        ));
+        assert_eq!(source.calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn collect_ids_reads_every_page_first() {
+        let source = fake(3, false, None);
+        let ids = Pager::unstarted(source.clone())
+            .collect_ids()
             .await
             .unwrap();
-        assert_eq!(pages.len(), 1);
-        assert_eq!(source.calls.load(Ordering::SeqCst), 2);
+        assert_eq!(ids, ["i1", "i2", "i3"]);
+        assert_eq!(source.calls.load(Ordering::SeqCst), 3);
     }
 }

@@ -8,6 +8,7 @@ use http::{HeaderMap, StatusCode};
 
 /// The `X-Ratelimit-*` headers of a response.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RateLimit {
     /// `X-Ratelimit-Limit`: requests allowed per window.
     pub limit: Option<u64>,

@@ -28,6 +28,7 @@ use crate::transport::TransportErrorKind;
 
 /// How a call is retried.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (1 = no retry). Default 3.
     pub max_attempts: u32,
@@ -130,6 +131,7 @@ pub enum Failure {
 
 /// One failed attempt and what surrounds it: everything the retry decision needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AttemptOutcome {
     /// Attempts made so far, this one included (1 after the first).
     pub attempt: u32,
@@ -143,6 +145,22 @@ pub struct AttemptOutcome {
     pub body_consumed: bool,
     /// The time left before the call's deadline; `None` without a deadline.
     pub remaining: Option<Duration>,
+}
+
+impl AttemptOutcome {
+    /// Attempt `attempt` failed with `failure`, on an idempotent call with a
+    /// replayable body and no deadline; set the other fields to describe
+    /// anything else (to test a policy's decisions, for example).
+    pub fn new(attempt: u32, failure: Failure) -> Self {
+        AttemptOutcome {
+            attempt,
+            failure,
+            idempotent: true,
+            body_replayable: true,
+            body_consumed: false,
+            remaining: None,
+        }
+    }
 }
 
 /// What to do after a failed attempt.

@@ -19,6 +19,7 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// One HTTP request, as the executor hands it to a transport. Its `Debug` hides the
 /// URL's user info and sensitive header values.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct HttpRequest {
     /// The method.
     pub method: Method,
@@ -31,6 +32,20 @@ pub struct HttpRequest {
     pub body: Body,
     /// The time this attempt may take, from sending to the end of the response body.
     pub timeout: Option<Duration>,
+}
+
+impl HttpRequest {
+    /// A request with no headers, no body and no timeout: for testing a
+    /// transport of your own (the executor builds the SDK's requests).
+    pub fn new(method: Method, url: Url) -> Self {
+        HttpRequest {
+            method,
+            url,
+            headers: HeaderMap::new(),
+            body: Body::Empty,
+            timeout: None,
+        }
+    }
 }
 
 impl fmt::Debug for HttpRequest {
@@ -110,6 +125,7 @@ pub enum CollectError {
 
 /// One HTTP response.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct HttpResponse {
     /// The status.
     pub status: StatusCode,
@@ -126,6 +142,16 @@ impl HttpResponse {
             status,
             headers,
             body: ResponseBody::Full(body.into()),
+        }
+    }
+
+    /// A response whose body arrives as a stream of chunks (the executor
+    /// stops reading at its size cap).
+    pub fn streaming(status: StatusCode, headers: HeaderMap, body: ResponseStream) -> Self {
+        HttpResponse {
+            status,
+            headers,
+            body: ResponseBody::Stream(body),
         }
     }
 }

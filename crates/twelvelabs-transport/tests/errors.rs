@@ -15,7 +15,7 @@ use common::{executor, FakeTransport, Scripted};
 use http::StatusCode;
 use serde::Deserialize;
 use twelvelabs_transport::{
-    decode_json, ApiErrorKind, ApiRequest, Error, RequestOptions, RetryPolicy, TransportErrorKind,
+    ApiErrorKind, ApiRequest, Error, RequestOptions, RetryPolicy, TransportErrorKind,
 };
 
 fn no_retry() -> RequestOptions {
@@ -354,25 +354,30 @@ async fn decode_error_of_a_wrong_type_names_the_path() {
     assert!(err.to_string().contains("_id"), "{err}");
 }
 
-#[test]
-fn decode_excerpt_is_bounded() {
+/// Decodes `body`, answered with `status`, as `T` through an executor.
+async fn decode_as<T: serde::de::DeserializeOwned>(status: u16, body: &str) -> Result<T, Error> {
+    let fake = FakeTransport::new([Scripted::json(status, body)]);
+    let (exec, _) = executor(&fake);
+    exec.send_json(ApiRequest::get(["tasks"]), &no_retry())
+        .await
+}
+
+#[tokio::test]
+async fn decode_excerpt_is_bounded() {
     let body = format!("{{\"data\":[{}", "x".repeat(10_000));
-    let err = decode_json::<Page>(StatusCode::OK, body.as_bytes()).unwrap_err();
+    let err = decode_as::<Page>(200, &body).await.unwrap_err();
     let Error::Decode { body_excerpt, .. } = &err else {
         panic!("{err:?}")
     };
     assert!(body_excerpt.len() < 300, "{}", body_excerpt.len());
 }
 
-#[test]
-fn empty_body_decodes_as_unit() {
+#[tokio::test]
+async fn empty_body_decodes_as_unit() {
     // Pitfall 48: a 200/204 with an empty body is `()`, not a decode error.
-    decode_json::<()>(StatusCode::NO_CONTENT, b"").unwrap();
-    decode_json::<()>(StatusCode::OK, b"").unwrap();
-    assert_eq!(
-        decode_json::<Option<u32>>(StatusCode::OK, b"  ").unwrap(),
-        None
-    );
+    decode_as::<()>(204, "").await.unwrap();
+    decode_as::<()>(200, "").await.unwrap();
+    assert_eq!(decode_as::<Option<u32>>(200, "  ").await.unwrap(), None);
 }
 
 #[tokio::test]

@@ -155,7 +155,7 @@ async fn fake_calls(out: &mut Outputs) {
                         .as_ref()
                         .map(|s| io::Error::new(s.kind(), s.to_string())),
                 },
-                Scripted::Stream { .. } => unreachable!(),
+                _ => unreachable!("only Full and Fail answers are scripted here"),
             }
         }));
         let (exec, _) = executor_with(&fake, |c| c.max_response_bytes = 1024);
@@ -295,8 +295,15 @@ async fn reqwest_calls(out: &mut Outputs) {
     out.error("reqwest refused", &err);
 }
 
+/// The tests of this binary run one at a time: tracing caches each callsite's
+/// interest globally, and a callsite first hit on another test's thread (no
+/// subscriber there) while the capturing test rebuilds that cache can be
+/// cached as "never", dropping the very events the capture checks.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[tokio::test]
 async fn the_key_never_appears_in_logs_or_formatting() {
+    let _serial = SERIAL.lock().await;
     let capture = Capture::default();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -348,6 +355,7 @@ async fn the_key_never_appears_in_logs_or_formatting() {
 
 #[tokio::test]
 async fn a_key_echoed_by_the_server_is_redacted_everywhere() {
+    let _serial = SERIAL.lock().await;
     let echo =
         format!(r#"{{"code":"api_key_invalid {SECRET}","message":"key {SECRET} is not valid"}}"#);
     let fake = FakeTransport::new([Scripted::with_headers(
@@ -383,6 +391,7 @@ async fn a_key_echoed_by_the_server_is_redacted_everywhere() {
 
 #[tokio::test]
 async fn url_user_info_and_sensitive_headers_are_never_printed() {
+    let _serial = SERIAL.lock().await;
     let mut config = ClientConfig::new(ApiKey::new(SECRET).unwrap());
     config.base_url = "https://user:pa55word@proxy.example/".parse().unwrap();
     let fake = FakeTransport::new([Scripted::ok()]);

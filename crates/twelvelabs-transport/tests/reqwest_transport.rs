@@ -432,3 +432,21 @@ async fn connection_refused_is_retried_then_reported() {
     );
     assert_eq!(clock.sleeps().len(), 2);
 }
+
+#[tokio::test]
+async fn a_transport_can_be_driven_directly_with_http_request_new() {
+    // How a user tests a transport of their own: one exchange, no executor.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/ping"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let url = twelvelabs_transport::url::Url::parse(&format!("{}/ping", server.uri())).unwrap();
+    let mut request = twelvelabs_transport::HttpRequest::new(http::Method::GET, url);
+    request.timeout = Some(Duration::from_secs(5));
+    let response = bounded(ReqwestTransport::new().unwrap().send(request))
+        .await
+        .unwrap();
+    assert_eq!(response.status, http::StatusCode::NO_CONTENT);
+}

@@ -786,25 +786,16 @@ fn the_retry_decision_table() {
     for (i, (failure, idempotent, body_replayable, body_consumed, attempt, remaining, want)) in
         rows.into_iter().enumerate()
     {
-        let outcome = AttemptOutcome {
-            attempt,
-            failure,
-            idempotent,
-            body_replayable,
-            body_consumed,
-            remaining,
-        };
+        let mut outcome = AttemptOutcome::new(attempt, failure);
+        outcome.idempotent = idempotent;
+        outcome.body_replayable = body_replayable;
+        outcome.body_consumed = body_consumed;
+        outcome.remaining = remaining;
         assert_eq!(p.decide(&outcome), want, "row {i}: {outcome:?}");
     }
     // Opting POSTs in makes the ambiguous failures retryable.
-    let post = AttemptOutcome {
-        attempt: 1,
-        failure: s(503),
-        idempotent: false,
-        body_replayable: true,
-        body_consumed: false,
-        remaining: None,
-    };
+    let mut post = AttemptOutcome::new(1, s(503));
+    post.idempotent = false;
     assert!(matches!(
         p.clone().with_retry_non_idempotent(true).decide(&post),
         Retry(_)
@@ -892,13 +883,11 @@ impl twelvelabs_transport::HttpTransport for Stalled {
         &self,
         _request: twelvelabs_transport::HttpRequest,
     ) -> Result<twelvelabs_transport::HttpResponse, twelvelabs_transport::TransportError> {
-        Ok(twelvelabs_transport::HttpResponse {
-            status: http::StatusCode::OK,
-            headers: http::HeaderMap::new(),
-            body: twelvelabs_transport::ResponseBody::Stream(Box::pin(
-                futures_util::stream::pending(),
-            )),
-        })
+        Ok(twelvelabs_transport::HttpResponse::streaming(
+            http::StatusCode::OK,
+            http::HeaderMap::new(),
+            Box::pin(futures_util::stream::pending()),
+        ))
     }
 
     fn enforces_timeout(&self) -> bool {

@@ -1,4 +1,4 @@
-//! Scenario 16: the `twelvelabs` command line and the blocking client under
+//! Scenario 17: the `twelvelabs` command line and the blocking client under
 //! faults. The CLI **binary** (built with `cargo build -p twelvelabs-cli`) runs
 //! as a child process against an in-process emulator answering 30% of requests
 //! with 429 and `Retry-After: 1` (bulk ingest meets rate limits first; a 429 is
@@ -14,8 +14,8 @@ use super::*;
 use crate::support::workspace_root;
 
 /// The key of this scenario's emulator: distinctive, so a leak is found.
-const KEY: &str = "tlk_s16_cli_secret_key";
-const WRONG_KEY: &str = "tlk_s16_wrong_secret_key";
+const KEY: &str = "tlk_s17_cli_secret_key";
+const WRONG_KEY: &str = "tlk_s17_wrong_secret_key";
 
 /// Builds the CLI (debug profile) and returns its path.
 fn cli_binary() -> Result<PathBuf, String> {
@@ -93,7 +93,7 @@ async fn run_cli(bin: &PathBuf, base: Option<&str>, args: &[&str]) -> Result<Run
     })
 }
 
-pub(super) async fn s16_cli(quick: bool) -> Checks {
+pub(super) async fn s17_cli(quick: bool) -> Checks {
     let n: usize = if quick { 8 } else { 48 };
     let bin = tokio::task::spawn_blocking(cli_binary)
         .await
@@ -102,7 +102,7 @@ pub(super) async fn s16_cli(quick: bool) -> Checks {
         api_key: KEY.to_owned(),
         pace: Pace::PerRetrieve,
         faults: FaultConfig {
-            seed: 16,
+            seed: 17,
             rate_limit_rate: 0.3,
             retry_after_secs: 1,
             max_consecutive_faults: Some(2),
@@ -119,7 +119,7 @@ pub(super) async fn s16_cli(quick: bool) -> Checks {
     })
     .await?;
     let clean_base = clean.base_url();
-    let index = "s16cliindex";
+    let index = "s17cliindex";
 
     // The blocking client, on a thread of its own, through the same faults, while
     // the CLI runs (it is sequential, so it gets fewer tasks).
@@ -129,7 +129,7 @@ pub(super) async fn s16_cli(quick: bool) -> Checks {
 
     // Ingest n URLs through faults and wait for all of them.
     let urls: Vec<String> = (0..n)
-        .map(|i| format!("https://videos.example.com/s16-{i}.mp4"))
+        .map(|i| format!("https://videos.example.com/s17-{i}.mp4"))
         .collect();
     // Concurrent creates share the emulator's burst key (`POST /tasks`), so one
     // create can meet more than 2 faults in a row: it gets more attempts.
@@ -232,20 +232,20 @@ pub(super) async fn s16_cli(quick: bool) -> Checks {
 
     Ok(vec![
         check(
-            "s16_cli_ingest_ready",
+            "s17_cli_ingest_ready",
             format!("{ready}/{n}"),
             &format!("{n}/{n} through 30% 429"),
             ready == n && ingest.code == Some(0),
         ),
         check(
-            "s16_cli_exit_codes",
+            "s17_cli_exit_codes",
             &codes,
             "ok=0 api=1 usage=2 failed=3 deadline=4 wrong_key=1",
             codes == "ok=0 api=1 usage=2 failed=3 deadline=4 wrong_key=1",
         ),
-        check("s16_cli_key_in_output", leaks, "0 runs", leaks == 0),
+        check("s17_cli_key_in_output", leaks, "0 runs", leaks == 0),
         check(
-            "s16_blocking_create_wait_list",
+            "s17_blocking_create_wait_list",
             match &blocking_ok {
                 Ok(k) => format!("{k}/{b_n}"),
                 Err(e) => e.clone(),
@@ -254,7 +254,7 @@ pub(super) async fn s16_cli(quick: bool) -> Checks {
             blocking_ok == Ok(b_n),
         ),
         check(
-            "s16_blocking_in_runtime",
+            "s17_blocking_in_runtime",
             &inside,
             "Config",
             inside == "Config",
@@ -276,7 +276,7 @@ fn blocking_round(base: &str, n: usize) -> Result<usize, String> {
         .build()
         .map_err(|e| describe(&e))?;
     let client = twelvelabs::blocking::TwelveLabs::from_client(inner).map_err(|e| describe(&e))?;
-    let index = "s16blockingindex";
+    let index = "s17blockingindex";
     for i in 0..n {
         let handle = client
             .task()

@@ -36,6 +36,7 @@ mod intake;
 mod pagination;
 mod rate_limit;
 mod retries;
+mod safe_delete;
 mod secret_paths;
 mod secrets;
 mod stall;
@@ -193,7 +194,11 @@ pub async fn run(args: &[String]) -> Result<(), String> {
             "15 decode hostile index/video bodies",
             Box::pin(decode_index::s15_decode_index()),
         ),
-        ("16 CLI and blocking client", Box::pin(cli::s16_cli(quick))),
+        (
+            "16 delete what a listing finds",
+            Box::pin(safe_delete::s16_safe_delete(quick)),
+        ),
+        ("17 CLI and blocking client", Box::pin(cli::s17_cli(quick))),
     ];
     let total = scenarios.len();
     let mut passed = 0usize;
