@@ -53,7 +53,7 @@ impl Tasks {
     }
 
     /// The task counts of an index (v1.2).
-    pub fn status(&self, index_id: impl AsRef<str>) -> Call<twelvelabs_tasks::IndexStatus> {
+    pub fn status(&self, index_id: impl AsRef<str>) -> Call<twelvelabs_tasks::GetIndexStatus> {
         self.call(self.inner.status(index_id.as_ref()))
     }
 
