@@ -40,6 +40,7 @@
 //! | `native-tls` | no | the reqwest transport with the platform's TLS; with `default-features = false`, rustls is not compiled |
 //! | `test-util` | no | `twelvelabs::transport::testing::FakeTransport`: a scripted transport that records requests, for your tests |
 //! | `emulator` | no | `twelvelabs::emulator`: the local emulator (an axum web server) for demos and tests |
+//! | `blocking` | no | `twelvelabs::blocking`: a client for a plain `fn main`, owning its Tokio runtime |
 //!
 //! With `default-features = false` and neither TLS feature, bring your own
 //! [`HttpTransport`] through [`TwelveLabsBuilder::transport`]. The defaults are the
@@ -87,6 +88,9 @@
 //! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+pub mod blocking;
 mod client;
 
 pub use client::{TwelveLabs, TwelveLabsBuilder, API_KEY_ENV, API_KEY_ENV_ALT, BASE_URL_ENV};

@@ -25,6 +25,7 @@ use crate::support::{proc_status_kib, start, temp_path, write_file, TempFile, MI
 mod after_commit;
 mod bad_inputs;
 mod canned;
+mod cli;
 mod concurrency;
 mod deadline;
 mod decode_index;
@@ -210,6 +211,7 @@ pub async fn run(args: &[String]) -> Result<(), String> {
             "18 ingest, unknown create outcomes",
             Box::pin(ingest_unknown::s18_ingest_unknown(quick)),
         ),
+        ("19 CLI and blocking client", Box::pin(cli::s19_cli(quick))),
     ];
     // `--only a,b`: run only the scenarios whose title contains one of these.
     let only: Vec<String> = args
