@@ -245,7 +245,7 @@ pub(super) async fn s19_cli(quick: bool) -> Checks {
         ),
         check("s19_cli_key_in_output", leaks, "0 runs", leaks == 0),
         check(
-            "s17_blocking_create_wait_list",
+            "s19_blocking_create_wait_list",
             match &blocking_ok {
                 Ok(k) => format!("{k}/{b_n}"),
                 Err(e) => e.clone(),
@@ -254,7 +254,7 @@ pub(super) async fn s19_cli(quick: bool) -> Checks {
             blocking_ok == Ok(b_n),
         ),
         check(
-            "s17_blocking_in_runtime",
+            "s19_blocking_in_runtime",
             &inside,
             "Config",
             inside == "Config",

@@ -101,29 +101,9 @@ fn short(e: &Error) -> String {
     }
 }
 
-/// Runs one child; `(growth over body, outcome)`.
+/// Runs one child of this scenario; `(growth over body, outcome)`.
 async fn child(kind: &str) -> Result<(f64, String), String> {
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let out = tokio::process::Command::new(exe)
-        .args(["resilience", "--decode-index-child", kind])
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .await
-        .map_err(|e| format!("spawn decode child: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("decode child {kind} exited with {}", out.status));
-    }
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let field = |key: &str| {
-        stdout
-            .lines()
-            .find_map(|l| l.strip_prefix(key)?.strip_prefix(' ').map(str::to_owned))
-            .ok_or_else(|| format!("decode child {kind} did not report {key}"))
-    };
-    let bytes: f64 = field("BODY_BYTES")?.parse().map_err(|_| "bad BODY_BYTES")?;
-    let growth_kib: f64 = field("GROWTH_KIB")?.parse().map_err(|_| "bad GROWTH_KIB")?;
-    Ok((growth_kib * 1024.0 / bytes, field("OUTCOME")?))
+    super::decode_rss::run_decode_child("--decode-index-child", kind).await
 }
 
 fn page_json(items: &[String]) -> String {

@@ -78,11 +78,17 @@ fn describe(result: Result<usize, twelvelabs::Error>) -> String {
     }
 }
 
-/// Runs one child; `(growth over body, outcome)`.
+/// Runs one child of this scenario; `(growth over body, outcome)`.
 async fn child(kind: &str) -> Result<(f64, String), String> {
+    run_decode_child("--decode-child", kind).await
+}
+
+/// Runs `xtask resilience <flag> <kind>` (a decode child of scenario 14 or 15)
+/// and reads its report; `(peak RSS growth over body bytes, outcome)`.
+pub(super) async fn run_decode_child(flag: &str, kind: &str) -> Result<(f64, String), String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let out = tokio::process::Command::new(exe)
-        .args(["resilience", "--decode-child", kind])
+        .args(["resilience", flag, kind])
         .stdin(std::process::Stdio::null())
         .stderr(std::process::Stdio::inherit())
         .output()
