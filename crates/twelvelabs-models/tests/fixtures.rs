@@ -84,6 +84,18 @@ fixtures! {
     error_wrapped: "error_wrapped.json" => ApiErrorBody;
     error_code_numeric: "error_code_numeric.json" => ApiErrorBody;
     error_not_found: "error_not_found.json" => ApiErrorBody;
+    // The responses the Task resource's wire tests serve (one fixture set for
+    // the workspace: crates/twelvelabs-tasks/tests read this directory too).
+    error_task_cannot_be_deleted: "error_task_cannot_be_deleted.json" => ApiErrorBody;
+    import_status: "import_status.json" => ImportStatus;
+    import_videos_201: "import_videos_201.json" => ImportVideosResponse;
+    index_status_v12: "index_status_v12.json" => IndexTaskStatus;
+    list_v12_page: "list_v12_page.json" => TaskPage;
+    list_v13_page: "list_v13_page.json" => TaskPage;
+    task_v12_indexing: "task_v12_indexing.json" => Task;
+    task_v12_ready: "task_v12_ready.json" => Task;
+    task_v13_ready: "task_v13_ready.json" => Task;
+    task_v13_validating: "task_v13_validating.json" => Task;
 }
 
 #[test]
@@ -296,9 +308,9 @@ fn list_pages() {
 #[test]
 fn create_responses() {
     let res: CreateTaskResponse = check("create_v12.json");
-    assert_eq!(res.id, "62a1ec6d9ea24f052b971a0f");
+    assert_eq!(res.id, "6734f1c2a1b2c3d4e5f60718");
     assert!(res.video_id.is_none());
-    assert_eq!(to_json(&res), json!({"_id": "62a1ec6d9ea24f052b971a0f"}));
+    assert_eq!(to_json(&res), json!({"_id": "6734f1c2a1b2c3d4e5f60718"}));
 
     let res: CreateTaskResponse = check("create_v13.json");
     assert_eq!(res.video_id.unwrap(), "62a1ec6d9ea24f052b971a0f");

@@ -236,5 +236,5 @@ fn every_prefix_of_every_index_fixture_fails_cleanly() {
         }
         seen += 1;
     }
-    assert_eq!(seen, 8);
+    assert_eq!(seen, 10);
 }

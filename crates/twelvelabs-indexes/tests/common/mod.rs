@@ -32,10 +32,11 @@ pub fn client(server: &MockServer, version: ApiVersion) -> Indexes {
     Indexes::new(Executor::new(Arc::new(transport), cfg))
 }
 
-/// The text of a fixture in `tests/fixtures`.
+/// The text of a fixture of the workspace's one set for indexes and videos
+/// (`crates/twelvelabs-models/tests/index_fixtures`, where each is also decoded).
 pub fn fixture(name: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
+        .join("../twelvelabs-models/tests/index_fixtures")
         .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

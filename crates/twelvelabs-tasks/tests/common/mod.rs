@@ -34,10 +34,12 @@ pub fn client_for_uri(uri: &str, version: ApiVersion) -> (Tasks, ManualClock) {
     (Tasks::new(Executor::new(Arc::new(transport), cfg)), clock)
 }
 
-/// The text of a fixture in `tests/fixtures`.
+/// The text of a fixture of the workspace's one set (`crates/twelvelabs-models/tests/fixtures`).
 pub fn fixture(name: &str) -> String {
+    // One fixture set for the workspace: the models crate's, where every file is
+    // also decoded, snapshotted and round-tripped.
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
+        .join("../twelvelabs-models/tests/fixtures")
         .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
