@@ -12,8 +12,7 @@ use super::*;
 /// Tasks on the page (the most a page holds).
 const TASKS: usize = 50;
 
-/// One v1.2 task object shaped like the API reference examples (the same
-/// generator as `crates/twelvelabs-models/examples/decode_bench.rs`): ready
+/// One v1.2 task object shaped like the API reference examples: ready
 /// tasks carry a `video_id` and HLS, unfinished ones a `process` block, every
 /// `metadata` two keys the models do not know (`fps`, `size`).
 fn task(i: usize) -> String {
